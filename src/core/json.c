@@ -1,0 +1,93 @@
+/* json.c — strict parsing, field checks and canonical output over jansson. */
+#include "core/json.h"
+
+#include <string.h>
+
+fz_err fz_json_parse(const char *text, size_t len, json_t **out,
+                     fz_error *err) {
+  json_error_t je;
+  *out = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+  if (!*out)
+    return fz_error_set(err, FZ_PARSE, "", "malformed JSON at line %d, "
+                        "column %d: %s", je.line, je.column, je.text);
+  return FZ_OK;
+}
+
+const char *fz_json_type_name(fz_json_type t) {
+  switch (t) {
+  case FZ_JSON_STRING: return "string";
+  case FZ_JSON_INTEGER: return "integer";
+  case FZ_JSON_NUMBER: return "number";
+  case FZ_JSON_BOOL: return "boolean";
+  case FZ_JSON_OBJECT: return "object";
+  case FZ_JSON_ARRAY: return "array";
+  }
+  return "value";
+}
+
+static int type_ok(const json_t *v, fz_json_type t) {
+  switch (t) {
+  case FZ_JSON_STRING: return json_is_string(v);
+  case FZ_JSON_INTEGER: return json_is_integer(v);
+  case FZ_JSON_NUMBER: return json_is_number(v);
+  case FZ_JSON_BOOL: return json_is_boolean(v);
+  case FZ_JSON_OBJECT: return json_is_object(v);
+  case FZ_JSON_ARRAY: return json_is_array(v);
+  }
+  return 0;
+}
+
+static const char *actual_type(const json_t *v) {
+  switch (json_typeof(v)) {
+  case JSON_OBJECT: return "object";
+  case JSON_ARRAY: return "array";
+  case JSON_STRING: return "string";
+  case JSON_INTEGER: return "integer";
+  case JSON_REAL: return "number";
+  case JSON_TRUE: case JSON_FALSE: return "boolean";
+  case JSON_NULL: return "null";
+  }
+  return "value";
+}
+
+fz_err fz_json_check(const json_t *v, const fz_json_field *fields, size_t n,
+                     fz_error *err) {
+  if (!json_is_object(v))
+    return fz_error_set(err, FZ_TYPE, "", "the body must be a JSON object, "
+                        "not %s", actual_type(v));
+  const char *key;
+  json_t *val;
+  json_object_foreach((json_t *)v, key, val) {
+    size_t i = 0;
+    while (i < n && strcmp(fields[i].name, key) != 0) i++;
+    if (i == n) {
+      char known[512] = "";
+      size_t used = 0;
+      for (size_t j = 0; j < n && used < sizeof known; j++) {
+        int w = snprintf(known + used, sizeof known - used, "%s%s",
+                         j ? ", " : "", fields[j].name);
+        if (w > 0) used += (size_t)w;
+      }
+      return fz_error_set(err, FZ_UNKNOWN, key, "unknown field \"%s\" "
+                          "(accepted: %s)", key, known);
+    }
+    if (!type_ok(val, fields[i].type))
+      return fz_error_set(err, FZ_TYPE, key, "field \"%s\" must be %s %s, "
+                          "not %s", key, fields[i].type == FZ_JSON_INTEGER ||
+                          fields[i].type == FZ_JSON_ARRAY ? "an" : "a",
+                          fz_json_type_name(fields[i].type), actual_type(val));
+    if (fields[i].max_len && json_is_string(val) &&
+        json_string_length(val) > fields[i].max_len)
+      return fz_error_set(err, FZ_INVALID, key, "field \"%s\" is longer than "
+                          "%zu bytes", key, fields[i].max_len);
+  }
+  for (size_t i = 0; i < n; i++)
+    if (fields[i].required && !json_object_get(v, fields[i].name))
+      return fz_error_set(err, FZ_MISSING, fields[i].name,
+                          "field \"%s\" is required", fields[i].name);
+  return FZ_OK;
+}
+
+char *fz_json_canonical(const json_t *v) {
+  return json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+}
