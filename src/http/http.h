@@ -1,0 +1,72 @@
+/* http.h — what a domain's HTTP handlers (src/<domain>/api.c) see of a
+ * request, and how they answer.  Handlers parse, validate and authorise,
+ * call the domain, and reply exactly once; a handler that does not reply
+ * produces a 500. */
+#ifndef FZ_HTTP_H
+#define FZ_HTTP_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "core/arena.h"
+#include "core/config.h"
+#include "core/error.h"
+#include "core/json.h"
+#include "store/db.h"
+
+typedef struct fz_req fz_req;
+typedef void (*fz_handler)(fz_req *req);
+
+/* One endpoint: method, path pattern with {name} segments, the handler, and
+ * a summary.  Every route must be described in docs/openapi.json; a unit
+ * test checks that. */
+typedef struct fz_route {
+  const char *method;
+  const char *pattern;
+  fz_handler handler;
+} fz_route;
+
+/* The routing table (src/http/routes.c); *n receives its length. */
+const fz_route *fz_routes(size_t *n);
+
+/* Request accessors.  Strings live as long as the request. */
+const char *fz_req_method(const fz_req *r);
+const char *fz_req_path(const fz_req *r);
+const char *fz_req_param(const fz_req *r, const char *name); /* {name} */
+const char *fz_req_query(const fz_req *r, const char *name); /* ?name= */
+const char *fz_req_header(const fz_req *r, const char *name);
+const char *fz_req_id(const fz_req *r);
+fz_arena *fz_req_arena(fz_req *r);
+const fz_config *fz_req_config(const fz_req *r);
+
+/* A database connection for this request, taken from the pool on first use
+ * and given back when the handler returns.  Never NULL. */
+fz_db *fz_req_db(fz_req *r);
+
+/* Parses the body as a JSON object holding only the given fields.  Returns
+ * the object (owned by the request; do not decref) or NULL after replying
+ * with the right 4xx: 400 malformed JSON or wrong type, 415 not JSON,
+ * 422 missing field, 400 unknown field. */
+json_t *fz_req_json_body(fz_req *r, const fz_json_field *fields, size_t n);
+
+/* Replies with a JSON body (stolen: the reply takes the reference). */
+void fz_reply_json(fz_req *r, int status, json_t *body);
+
+/* Replies {"error":{"code","message","field"}} with the given status. */
+void fz_reply_error(fz_req *r, int status, fz_err code, const char *field,
+                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Replies with an fz_error, choosing the status from its code (see
+ * fz_http_status). */
+void fz_reply_fz_error(fz_req *r, const fz_error *e);
+
+/* Replies with raw bytes that outlive the request (embedded files). */
+void fz_reply_static(fz_req *r, int status, const char *content_type,
+                     const void *data, size_t len);
+
+/* The HTTP status that fits an error code: 400 invalid/parse/type/unknown,
+ * 404 not found, 409 exists/conflict, 413 too large, 422 missing/no data,
+ * 503 busy/database, 500 otherwise. */
+int fz_http_status(fz_err code);
+
+#endif

@@ -1,0 +1,30 @@
+/* http_int.h — the request as the server and the reply helpers share it. */
+#ifndef FZ_HTTP_INT_H
+#define FZ_HTTP_INT_H
+
+#include <microhttpd.h>
+#include <time.h>
+
+#include "core/buf.h"
+#include "http/http.h"
+#include "http/router.h"
+
+struct fz_req {
+  struct MHD_Connection *conn;
+  const fz_config *cfg;
+  fz_pool *pool;
+  fz_db *db;                /* taken lazily by fz_req_db */
+  fz_arena *arena;
+  const char *method, *path;
+  const fz_route *route;
+  fz_params params;
+  fz_buf body;
+  int body_too_big;
+  json_t *json;             /* parsed body, freed with the request */
+  struct MHD_Response *response;
+  int status;
+  char id[72];
+  struct timespec start;
+};
+
+#endif

@@ -1,0 +1,134 @@
+/* reply.c — request accessors and the JSON and error replies. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/log.h"
+#include "http/http_int.h"
+
+const char *fz_req_method(const fz_req *r) { return r->method; }
+const char *fz_req_path(const fz_req *r) { return r->path; }
+const char *fz_req_id(const fz_req *r) { return r->id; }
+fz_arena *fz_req_arena(fz_req *r) { return r->arena; }
+const fz_config *fz_req_config(const fz_req *r) { return r->cfg; }
+
+const char *fz_req_param(const fz_req *r, const char *name) {
+  size_t len = strlen(name);
+  for (int i = 0; i < r->params.n; i++)
+    if (r->params.name_len[i] == len &&
+        memcmp(r->params.name[i], name, len) == 0)
+      return r->params.value[i];
+  return NULL;
+}
+
+const char *fz_req_query(const fz_req *r, const char *name) {
+  return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *fz_req_header(const fz_req *r, const char *name) {
+  return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+fz_db *fz_req_db(fz_req *r) {
+  if (!r->db) r->db = fz_pool_get(r->pool);
+  return r->db;
+}
+
+int fz_http_status(fz_err code) {
+  switch (code) {
+  case FZ_OK: return 200;
+  case FZ_INVALID: case FZ_PARSE: case FZ_TYPE: case FZ_UNKNOWN:
+  case FZ_RANGE: return 400;
+  case FZ_NOTFOUND: return 404;
+  case FZ_EXISTS: case FZ_CONFLICT: return 409;
+  case FZ_TOOBIG: return 413;
+  case FZ_MISSING: case FZ_NODATA: return 422;
+  case FZ_BUSY: case FZ_DB: return 503;
+  case FZ_UNSUPPORTED: return 501;
+  default: return 500;
+  }
+}
+
+/* Queues a response once; later calls are ignored (first reply wins). */
+static void queue(fz_req *r, int status, struct MHD_Response *resp,
+                  const char *content_type) {
+  if (!resp) {
+    fz_log(FZ_LOG_ERROR, "http.reply", "req=%s msg=\"cannot create response\"", r->id);
+    return;
+  }
+  if (r->response) {
+    MHD_destroy_response(resp);
+    return;
+  }
+  MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+  MHD_add_response_header(resp, "X-Request-Id", r->id);
+  MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+  MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  r->response = resp;
+  r->status = status;
+}
+
+void fz_reply_json(fz_req *r, int status, json_t *body) {
+  char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+  json_decref(body);
+  if (!text) {
+    static const char oom[] =
+        "{\"error\":{\"code\":\"out_of_memory\",\"message\":\"out of memory\"}}";
+    queue(r, 500, MHD_create_response_from_buffer(sizeof oom - 1, (void *)oom,
+                                                  MHD_RESPMEM_PERSISTENT),
+          "application/json; charset=utf-8");
+    return;
+  }
+  queue(r, status,
+        MHD_create_response_from_buffer(strlen(text), text,
+                                        MHD_RESPMEM_MUST_FREE),
+        "application/json; charset=utf-8");
+}
+
+void fz_reply_error(fz_req *r, int status, fz_err code, const char *field,
+                    const char *fmt, ...) {
+  char msg[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  json_t *e = json_pack("{s:s, s:s}", "code", fz_err_name(code), "message", msg);
+  if (e && field && *field) json_object_set_new(e, "field", json_string(field));
+  fz_reply_json(r, status, e ? json_pack("{s:o}", "error", e) : NULL);
+}
+
+void fz_reply_fz_error(fz_req *r, const fz_error *e) {
+  fz_reply_error(r, fz_http_status(e->code), e->code, e->field, "%s",
+                 e->message[0] ? e->message : fz_err_message(e->code));
+}
+
+void fz_reply_static(fz_req *r, int status, const char *content_type,
+                     const void *data, size_t len) {
+  queue(r, status,
+        MHD_create_response_from_buffer(len, (void *)data,
+                                        MHD_RESPMEM_PERSISTENT),
+        content_type);
+}
+
+json_t *fz_req_json_body(fz_req *r, const fz_json_field *fields, size_t n) {
+  const char *ct = fz_req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+  if (!ct || strncasecmp(ct, "application/json", 16) != 0 ||
+      (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' ')) {
+    fz_reply_error(r, 415, FZ_UNSUPPORTED, "Content-Type",
+                   "the body must be sent as Content-Type: application/json, "
+                   "not %s", ct ? ct : "(none)");
+    return NULL;
+  }
+  if (r->body.len == 0) {
+    fz_reply_error(r, 400, FZ_PARSE, "", "the request needs a JSON body");
+    return NULL;
+  }
+  fz_error e;
+  if (fz_json_parse(r->body.data, r->body.len, &r->json, &e) ||
+      fz_json_check(r->json, fields, n, &e)) {
+    fz_reply_fz_error(r, &e);
+    return NULL;
+  }
+  return r->json;
+}

@@ -1,0 +1,24 @@
+/* routes.c — every endpoint of the API in one table.  docs/openapi.json must
+ * describe each of them (tests/unit/test_openapi.c checks). */
+#include "cal/api.h"
+#include "http/api_system.h"
+#include "http/http.h"
+#include "id/api.h"
+
+static const fz_route routes[] = {
+    {"GET", "/api/v1/health", fz_api_health},
+    {"GET", "/api/v1/version", fz_api_version},
+    {"GET", "/api/v1/openapi.json", fz_api_openapi},
+    {"GET", "/api/v1/schema/migrations", fz_api_migrations},
+    {"POST", "/api/v1/ids/check", fz_api_id_check},
+    {"GET", "/api/v1/regions", fz_api_region_list},
+    {"GET", "/api/v1/regions/{code}", fz_api_region_get},
+    {"GET", "/api/v1/calendar/{date}", fz_api_calendar_day},
+    {"GET", "/api/v1/deadlines", fz_api_deadline_list},
+    {"GET", "/api/v1/deadlines/{id}", fz_api_deadline_compute},
+};
+
+const fz_route *fz_routes(size_t *n) {
+  *n = sizeof routes / sizeof routes[0];
+  return routes;
+}
