@@ -1,0 +1,14 @@
+/* cli.h — the subcommands of the fazhi program.  Each takes the arguments
+ * after its own name (argv[0] is the subcommand name) and returns the exit
+ * status: 0 success, 1 a negative answer (invalid code, failed check), 2 a
+ * usage or data error.  Only src/cli prints and exits. */
+#ifndef FZ_CLI_H
+#define FZ_CLI_H
+
+int fz_cmd_serve(int argc, char **argv);    /* fazhi serve … */
+int fz_cmd_init(int argc, char **argv);     /* fazhi init … */
+int fz_cmd_id(int argc, char **argv);       /* fazhi id check CODE */
+int fz_cmd_calendar(int argc, char **argv); /* fazhi calendar … */
+int fz_cmd_deadline(int argc, char **argv); /* fazhi deadline … */
+
+#endif

@@ -1,0 +1,163 @@
+/* cmd_serve.c — `fazhi serve` and `fazhi init`: open the database, bring its
+ * schema up to date, and serve until SIGTERM or SIGINT. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <stdlib.h>
+#include <time.h>
+#include <pthread.h>
+#include <unistd.h>
+
+#include "cal/cal.h"
+#include "cli/cli.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "http/server.h"
+#include "id/id.h"
+#include "store/db.h"
+
+/* Settings from file, environment and flags; prints the error and returns
+ * non-zero when they are bad or positional arguments are left over. */
+static int settings(fz_config *cfg, int argc, char **argv, const char *usage) {
+  int rest;
+  fz_error e;
+  if (fz_config_from_args(cfg, argc, argv, 1, &rest, &e)) {
+    fprintf(stderr, "fazhi %s: %s\n", argv[0], e.message);
+    return 2;
+  }
+  if (rest > 0) {
+    fprintf(stderr, "fazhi %s: unexpected argument \"%s\"\nusage: %s\n",
+            argv[0], argv[1], usage);
+    return 2;
+  }
+  fz_log_set_level((fz_log_level)fz_log_level_parse(cfg->log_level));
+  return 0;
+}
+
+/* For sqlite:PATH, creates PATH's folder if it is missing (one level, like
+ * var/ in a fresh checkout). */
+static void make_sqlite_folder(const char *url) {
+  if (strncmp(url, "sqlite:", 7) != 0) return;
+  char dir[1024];
+  snprintf(dir, sizeof dir, "%s", url + 7);
+  char *slash = strrchr(dir, '/');
+  if (!slash || slash == dir) return;
+  *slash = '\0';
+  if (mkdir(dir, 0750) != 0 && errno != EEXIST)
+    fprintf(stderr, "fazhi: cannot create %s: %s\n", dir, strerror(errno));
+}
+
+/* Opens one connection and migrates it; prints what went wrong. */
+static fz_db *open_migrated(const char *url, int *version) {
+  fz_db *db;
+  fz_error e;
+  make_sqlite_folder(url);
+  if (fz_db_open(url, &db, &e)) {
+    fprintf(stderr, "fazhi: cannot open the database: %s\n", e.message);
+    return NULL;
+  }
+  if (fz_db_migrate(db, version, &e)) {
+    fprintf(stderr, "fazhi: cannot migrate the database: %s\n", e.message);
+    fz_db_close(db);
+    return NULL;
+  }
+  return db;
+}
+
+int fz_cmd_init(int argc, char **argv) {
+  int demo = 0, out = 1;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--demo") == 0) demo = 1;
+    else argv[out++] = argv[i];
+  }
+  fz_config cfg;
+  int rc = settings(&cfg, out, argv, "fazhi init [--db URL] [--demo]");
+  if (rc) return rc;
+  int version;
+  fz_db *db = open_migrated(cfg.db, &version);
+  if (!db) return 2;
+
+  char *created = NULL;
+  fz_error e;
+  fz_err err = fz_db_meta_get(db, "created_at", &created, &e);
+  if (err == FZ_NOTFOUND) {
+    char now[32];
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    err = fz_db_begin(db, &e);
+    if (!err) err = fz_db_meta_set(db, "created_at", now, &e);
+    if (!err) err = fz_db_meta_set(db, "demo", demo ? "true" : "false", &e);
+    if (!err) err = fz_db_commit(db, &e);
+    if (err) fz_db_rollback(db);
+  }
+  free(created);
+  fz_db_close(db);
+  if (err) {
+    fprintf(stderr, "fazhi init: %s\n", e.message);
+    return 2;
+  }
+  printf("initialised %s (schema version %d)\n", cfg.db, version);
+  return 0;
+}
+
+int fz_cmd_serve(int argc, char **argv) {
+  fz_config cfg;
+  int rc = settings(&cfg, argc, argv, "fazhi serve [--db URL] [--listen ADDR:PORT]");
+  if (rc) return rc;
+
+  /* Block the signals before any thread starts, so that every thread
+   * inherits the mask and only sigwait below receives them. */
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGINT);
+  sigaddset(&sigs, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+  signal(SIGPIPE, SIG_IGN);
+
+  /* Reference data is checked before serving, so that a broken
+   * administrator's calendar stops the start rather than a request. */
+  fz_error e;
+  char dir[1100];
+  snprintf(dir, sizeof dir, "%s/calendar", cfg.data_dir);
+  if ((cfg.data_dir[0] ? fz_cal_default_init(dir, &e) != FZ_OK
+                       : fz_cal_default(&e) == NULL) ||
+      fz_region_load(&e)) {
+    fprintf(stderr, "fazhi serve: %s\n", e.message);
+    return 2;
+  }
+
+  int version;
+  fz_db *db = open_migrated(cfg.db, &version);
+  if (!db) return 2;
+  fz_db_close(db);
+
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  int threads = cfg.threads > 0 ? cfg.threads : (cores > 0 ? (int)cores : 1);
+  fz_pool *pool;
+  if (fz_pool_open(cfg.db, threads, &pool, &e)) {
+    fprintf(stderr, "fazhi serve: %s\n", e.message);
+    return 2;
+  }
+  fz_server *srv;
+  if (fz_server_start(&cfg, pool, &srv, &e)) {
+    fprintf(stderr, "fazhi serve: %s\n", e.message);
+    fz_pool_close(pool);
+    return 2;
+  }
+  fz_log(FZ_LOG_INFO, "serve.start", "listen=%s backend=%s schema=%d threads=%d",
+         cfg.listen, strncmp(cfg.db, "sqlite:", 7) == 0 ? "sqlite" : "postgresql",
+         version, fz_server_threads(srv));
+
+  int sig = 0;
+  while (sigwait(&sigs, &sig) != 0) {
+  }
+  fz_log(FZ_LOG_INFO, "serve.stop", "signal=%s", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  fz_server_stop(srv);
+  fz_pool_close(pool);
+  fz_log(FZ_LOG_INFO, "serve.stopped", "database=closed");
+  return 0;
+}

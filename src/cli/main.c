@@ -1,0 +1,59 @@
+/* main.c — the fazhi program: dispatches to the subcommands of cli.h. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const char usage[] =
+    "usage: fazhi COMMAND [ARGS]\n"
+    "\n"
+    "  serve [--db URL] [--listen ADDR:PORT]   serve the API (default\n"
+    "                                          sqlite:var/fazhi.db on 127.0.0.1:8080)\n"
+    "  init [--db URL] [--demo]                create or upgrade a database\n"
+    "  version                                 print the version\n"
+    "  id check CODE                           check a 统一社会信用代码 or 身份证号\n"
+    "  calendar is-workday YYYY-MM-DD          is the date a working day?\n"
+    "  calendar add-workdays YYYY-MM-DD N      the date N working days later\n"
+    "  deadline RULE_ID YYYY-MM-DD             a statutory deadline, with citation\n"
+    "  deadline --list                         every deadline rule\n"
+    "\n"
+    "Settings come from --config FILE (or FAZHI_CONFIG), then FAZHI_<KEY>\n"
+    "environment variables, then --key value flags: db, listen, threads,\n"
+    "body_limit, read_timeout, shutdown_grace, log_level, data_dir.\n";
+
+static int cmd_version(int argc, char **argv) {
+  (void)argc;
+  (void)argv;
+  printf("fazhi %s\n", FZ_VERSION);
+  return 0;
+}
+
+static int cmd_help(int argc, char **argv) {
+  (void)argc;
+  (void)argv;
+  fputs(usage, stdout);
+  return 0;
+}
+
+static const struct {
+  const char *name;
+  int (*run)(int, char **);
+} commands[] = {
+    {"serve", fz_cmd_serve},       {"init", fz_cmd_init},
+    {"version", cmd_version},      {"--version", cmd_version},
+    {"id", fz_cmd_id},             {"calendar", fz_cmd_calendar},
+    {"deadline", fz_cmd_deadline}, {"help", cmd_help},
+    {"--help", cmd_help},          {"-h", cmd_help},
+};
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fputs(usage, stderr);
+    return 2;
+  }
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    if (strcmp(argv[1], commands[i].name) == 0)
+      return commands[i].run(argc - 1, argv + 1);
+  fprintf(stderr, "fazhi: unknown command \"%s\"\n\n%s", argv[1], usage);
+  return 2;
+}
