@@ -81,3 +81,19 @@ def test_logs_carry_request_ids_and_no_id_numbers(db_url):
     assert "path=/api/v1/ids/check status=200" in log
     assert "11010519491231002X" not in log
     assert "1101051949123100" not in log
+
+
+def test_read_timeout_drops_a_stalled_request(db_url):
+    s = Server(db_url, extra=["--read-timeout", "1"])
+    try:
+        with socket.create_connection(("127.0.0.1", s.port), timeout=10) as c:
+            c.sendall(b"GET /api/v1/version HTTP/1.1\r\nHost: x\r\n")  # headers never finish
+            start = time.time()
+            data = c.recv(1024)  # the server closes the connection
+            waited = time.time() - start
+        assert data in (b"",) or data.startswith(b"HTTP/1.1 4"), data
+        assert 0.5 < waited < 5, waited
+        # and it still serves others
+        assert requests.get(s.url + "/api/v1/version", timeout=5).status_code == 200
+    finally:
+        assert s.stop() == 0
