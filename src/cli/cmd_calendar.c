@@ -7,48 +7,47 @@
 
 #include "cal/cal.h"
 #include "cli/cli.h"
+#include "core/config.h"
 
 static const char calendar_usage[] =
-    "usage: fazhi calendar [--calendar-dir DIR] VERB …\n"
+    "usage: fazhi calendar [--data-dir DIR] VERB …\n"
     "  is-workday YYYY-MM-DD        yes or no\n"
     "  add-workdays YYYY-MM-DD N    the date N working days later (counting\n"
     "                               from the next day; N = 0 is the date)\n"
     "  day YYYY-MM-DD               the date, its weekday, kind and name\n"
     "  years                        the loaded years: year, source, notice\n"
     "  check FILE…                  parse calendar files without loading them\n"
-    "DIR holds an administrator's YYYY.txt files; they add years, or replace\n"
-    "the built-in ones (see data/calendar/README.md).\n";
+    "DIR/calendar holds an administrator's YYYY.txt files; they add years,\n"
+    "or replace the built-in ones (see data/calendar/README.md).  data_dir\n"
+    "may also come from FAZHI_DATA_DIR or the --config file, as for serve.\n";
 
 static const char deadline_usage[] =
-    "usage: fazhi deadline [--calendar-dir DIR] RULE_ID YYYY-MM-DD\n"
+    "usage: fazhi deadline [--data-dir DIR] RULE_ID YYYY-MM-DD\n"
     "       fazhi deadline --list\n"
     "Prints the deadline on the first line, then the legal basis and how it\n"
     "was counted.  --list prints id, law, article, n and kind of every rule.\n";
 
-/* Takes a leading `--calendar-dir DIR` or `--calendar-dir=DIR` off the
- * arguments after argv[0]; returns the index of the first other argument,
- * or -1 after printing a usage error. */
-static int calendar_dir_flag(const char *cmd, int argc, char **argv,
-                             const char **dir) {
-  int i = 1;
-  *dir = NULL;
-  if (i < argc && strncmp(argv[i], "--calendar-dir", 14) == 0) {
-    if (argv[i][14] == '=') {
-      *dir = argv[i] + 15;
-      i++;
-    } else if (argv[i][14] == '\0' && i + 1 < argc) {
-      *dir = argv[i + 1];
-      i += 2;
-    } else {
-      fprintf(stderr, "fazhi %s: --calendar-dir needs a directory\n", cmd);
-      return -1;
-    }
-    if (!**dir) {
-      fprintf(stderr, "fazhi %s: --calendar-dir needs a directory\n", cmd);
-      return -1;
-    }
+/* Applies the settings `serve` takes (--config FILE, FAZHI_* variables,
+ * --key value flags), removing them from argv; *argc becomes 1 + the number
+ * of arguments left.  The data_dir setting's calendar/ folder, if set, is
+ * written to dir (else dir is "").  Returns -1 after printing an error. */
+static int settings(const char *cmd, int *argc, char **argv, char *dir,
+                    size_t size) {
+  fz_config cfg;
+  fz_error e;
+  int rest;
+  if (fz_config_from_args(&cfg, *argc, argv, 1, &rest, &e)) {
+    fprintf(stderr, "fazhi %s: %s\n", cmd, e.message);
+    return -1;
   }
-  return i;
+  *argc = 1 + rest;
+  dir[0] = '\0';
+  if (cfg.data_dir[0] &&
+      (size_t)snprintf(dir, size, "%s/calendar", cfg.data_dir) >= size) {
+    fprintf(stderr, "fazhi %s: data_dir is too long\n", cmd);
+    return -1;
+  }
+  return 0;
 }
 
 /* Loads the calendar (built-in, plus dir if given); prints the error and
@@ -181,9 +180,9 @@ static int calendar_check(int argc, char **argv) {
 }
 
 int fz_cmd_calendar(int argc, char **argv) {
-  const char *dir;
-  int i = calendar_dir_flag("calendar", argc, argv, &dir);
-  if (i < 0) return 2;
+  char dir[1100];
+  if (settings("calendar", &argc, argv, dir, sizeof dir)) return 2;
+  int i = 1;
   if (i >= argc || strcmp(argv[i], "--help") == 0 ||
       strcmp(argv[i], "-h") == 0) {
     fputs(calendar_usage, i >= argc ? stderr : stdout);
@@ -191,7 +190,7 @@ int fz_cmd_calendar(int argc, char **argv) {
   }
   if (strcmp(argv[i], "check") == 0) return calendar_check(argc - i, argv + i);
   fz_cal *owned;
-  const fz_cal *cal = open_calendar("calendar", dir, &owned);
+  const fz_cal *cal = open_calendar("calendar", dir[0] ? dir : NULL, &owned);
   if (!cal) return 2;
   int rc = calendar_verb(cal, argc - i, argv + i);
   fz_cal_free(owned);
@@ -219,9 +218,9 @@ int fz_cmd_deadline(int argc, char **argv) {
     fputs(deadline_usage, stdout);
     return 0;
   }
-  const char *dir;
-  int i = calendar_dir_flag("deadline", argc, argv, &dir);
-  if (i < 0) return 2;
+  char dir[1100];
+  if (settings("deadline", &argc, argv, dir, sizeof dir)) return 2;
+  int i = 1;
   if (argc - i != 2) {
     fputs(deadline_usage, stderr);
     return 2;
@@ -237,7 +236,7 @@ int fz_cmd_deadline(int argc, char **argv) {
   fz_date start;
   if (parse_date_arg("deadline", argv[i + 1], &start)) return 2;
   fz_cal *owned;
-  const fz_cal *cal = open_calendar("deadline", dir, &owned);
+  const fz_cal *cal = open_calendar("deadline", dir[0] ? dir : NULL, &owned);
   if (!cal) return 2;
   fz_deadline dl;
   int rc = 0;

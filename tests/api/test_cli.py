@@ -82,3 +82,18 @@ def test_deadline_unknown_rule_lists_the_valid_ones():
     r = run("deadline", "penalty.nope", "2026-01-05")
     assert r.returncode == 2
     assert "penalty.decide" in r.stderr and "review.apply" in r.stderr
+
+
+def test_an_administrator_adds_a_year_through_data_dir(tmp_path):
+    (tmp_path / "calendar").mkdir()
+    (tmp_path / "calendar" / "2027.txt").write_text(
+        "notice 测试用通知\nyear 2027\noff 2027-01-01 元旦\n", encoding="utf-8")
+    assert run("calendar", "is-workday", "2027-01-04").returncode == 2
+    r = run("calendar", "--data-dir", str(tmp_path), "is-workday", "2027-01-01")
+    assert (r.returncode, r.stdout) == (0, "no\n")
+    r = run("deadline", "--data-dir", str(tmp_path), "penalty.pay", "2026-12-20")
+    assert r.stdout.splitlines()[0] == "2027-01-04"
+    # a broken file stops the load with its line number
+    (tmp_path / "calendar" / "2028.txt").write_text("year 2028\noff 2028-02-30 x\n", encoding="utf-8")
+    r = run("calendar", "--data-dir", str(tmp_path), "is-workday", "2027-01-01")
+    assert r.returncode == 2 and "2028.txt:" in r.stderr
