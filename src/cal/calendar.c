@@ -491,7 +491,8 @@ fz_err fz_cal_day_info(const fz_cal *cal, fz_date d, fz_cal_day *out,
     return fz_error_set(err, FZ_NODATA, "date",
                         "no working-day calendar is loaded for the year %d "
                         "(needed for %s): add %d.txt from the State Council "
-                        "notice to the calendar directory",
+                        "notice to the calendar folder of the data_dir setting "
+                        "(see data/calendar/README.md)",
                         d.y, fz_date_format(d, ds), d.y);
   int i = day_of_year(d);
   switch (cy->kind[i]) {
