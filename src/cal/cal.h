@@ -24,6 +24,9 @@ typedef struct fz_date {
   int y, m, d;
 } fz_date;
 
+/* Days in month m of year y (Gregorian leap years); 0 if m is not 1–12. */
+int fz_date_month_days(int y, int m);
+
 /* 1 if y-m-d is a real date in the supported years, else 0. */
 int fz_date_valid(int y, int m, int d);
 

@@ -9,14 +9,15 @@ static int is_leap(int y) {
   return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-static int month_days(int y, int m) {
+int fz_date_month_days(int y, int m) {
   static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m < 1 || m > 12) return 0;
   return m == 2 && is_leap(y) ? 29 : days[m - 1];
 }
 
 int fz_date_valid(int y, int m, int d) {
   return y >= FZ_DATE_MIN_YEAR && y <= FZ_DATE_MAX_YEAR && m >= 1 && m <= 12 &&
-         d >= 1 && d <= month_days(y, m);
+         d >= 1 && d <= fz_date_month_days(y, m);
 }
 
 /* Quotes up to 32 bytes of untrusted input for a message, replacing bytes
@@ -65,10 +66,10 @@ fz_err fz_date_parse_n(const char *s, size_t len, fz_date *out,
   if (m < 1 || m > 12)
     return fz_error_set(err, FZ_INVALID, "date",
                         "\"%s\" has no month %02d", quote(s, len, q), m);
-  if (d < 1 || d > month_days(y, m))
+  if (d < 1 || d > fz_date_month_days(y, m))
     return fz_error_set(err, FZ_INVALID, "date",
                         "\"%s\" does not exist: %04d-%02d has %d days",
-                        quote(s, len, q), y, m, month_days(y, m));
+                        quote(s, len, q), y, m, fz_date_month_days(y, m));
   out->y = y;
   out->m = m;
   out->d = d;

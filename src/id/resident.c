@@ -3,6 +3,8 @@
  * UTF-8 and trimming helpers of src/id. */
 #include "id/id_int.h"
 
+#include "cal/cal.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -62,13 +64,6 @@ char fz_resident_check_char(const char *first17) {
   return CHECK[sum % 11];
 }
 
-static int leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-static int days_in(int y, int m) {
-  static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && leap(y) ? 29 : days[m - 1];
-}
-
 static int digits(const char *s, int n) {
   int v = 0;
   for (int i = 0; i < n; i++) {
@@ -92,7 +87,7 @@ int id_birth_date(const char *s, fz_id_date today, fz_id_date *d, char *why,
              s, at);
     return -1;
   }
-  if (dd < 1 || dd > days_in(y, m)) {
+  if (dd < 1 || dd > fz_date_month_days(y, m)) {
     if (m == 2 && dd == 29)
       snprintf(why, size,
                "birth date: day 29 in %.8s %s does not exist: %04d is not a "
@@ -102,7 +97,7 @@ int id_birth_date(const char *s, fz_id_date today, fz_id_date *d, char *why,
       snprintf(why, size,
                "birth date: day %02d in %.8s %s does not exist: month %02d "
                "has %d days",
-               dd, s, at, m, days_in(y, m));
+               dd, s, at, m, fz_date_month_days(y, m));
     return -1;
   }
   if (y < 1900) {
