@@ -97,3 +97,15 @@ def test_read_timeout_drops_a_stalled_request(db_url):
         assert requests.get(s.url + "/api/v1/version", timeout=5).status_code == 200
     finally:
         assert s.stop() == 0
+
+
+def test_init_creates_and_is_idempotent(tmp_path):
+    db = "sqlite:%s/new/fazhi.db" % tmp_path  # the folder does not exist yet
+    for _ in range(2):
+        r = subprocess.run([BIN, "init", "--db", db, "--demo"], capture_output=True, text=True, timeout=30)
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.startswith("initialised %s (schema version " % db)
+    assert (tmp_path / "new" / "fazhi.db").exists()
+    r = subprocess.run([BIN, "init", "--db", "sqlite:/nonexistent/deeper/x.db"], capture_output=True,
+                       text=True, timeout=30)
+    assert r.returncode == 2 and "/nonexistent/deeper" in r.stderr

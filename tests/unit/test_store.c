@@ -431,6 +431,31 @@ static void t_query_int64(void) {
   fz_db_close(db);
 }
 
+static void t_meta(void) {
+  fz_db *db = open_db();
+  if (!db) return;
+  fz_error e = {0};
+  char *v = NULL;
+  CHECK_INT(fz_db_migrate(db, NULL, &e), FZ_OK);
+  EXEC(db, "DELETE FROM meta WHERE key = 'test.key'");
+  CHECK_INT(fz_db_meta_get(db, "test.key", &v, &e), FZ_NOTFOUND);
+  CHECK(v == NULL);
+  CHECK_INT(fz_db_meta_set(db, "test.key", "一", &e), FZ_OK);
+  CHECK_INT(fz_db_meta_set(db, "test.key", "二", &e), FZ_OK); /* replaces */
+  CHECK_INT(fz_db_meta_get(db, "test.key", &v, &e), FZ_OK);
+  CHECK_STR(v, "二");
+  free(v);
+  CHECK_INT(count(db, "SELECT count(*) FROM meta WHERE key = 'test.key'"), 1);
+  /* Inside a rolled-back transaction nothing stays. */
+  CHECK_INT(fz_db_begin(db, &e), FZ_OK);
+  CHECK_INT(fz_db_meta_set(db, "test.key", "三", &e), FZ_OK);
+  CHECK_INT(fz_db_rollback(db), FZ_OK);
+  CHECK_INT(fz_db_meta_get(db, "test.key", &v, &e), FZ_OK);
+  CHECK_STR(v, "二");
+  free(v);
+  fz_db_close(db);
+}
+
 static void t_migrate(void) {
   fz_db *db = open_db();
   if (!db) return;
@@ -716,6 +741,7 @@ static void suite(const char *label, const char *u) {
   RUN(t_conflicts);
   RUN(t_busy);
   RUN(t_query_int64);
+  RUN(t_meta); /* before t_migrate, which leaves a "newer" schema behind */
   RUN(t_migrate);
   RUN(t_migrate_failure);
   RUN(t_pool);
