@@ -456,13 +456,36 @@ static void t_meta(void) {
   fz_db_close(db);
 }
 
+/* Drops every table of the current schema, whichever migration made it. */
+static void drop_all_tables(fz_db *db) {
+  fz_stmt *st = NULL;
+  fz_error e = {0};
+  char names[64][64];
+  int n = 0;
+  CHECK_INT(fz_db_prepare(db, is_pg ? "SELECT tablename FROM pg_tables WHERE "
+                                      "schemaname = current_schema()"
+                                    : "SELECT name FROM sqlite_master WHERE "
+                                      "type = 'table'", &st, &e), FZ_OK);
+  while (st && n < 64 && fz_stmt_step(st, &e) == FZ_STEP_ROW)
+    snprintf(names[n++], sizeof names[0], "%s", fz_stmt_column_text(st, 0));
+  fz_stmt_finalize(st);
+  if (!is_pg) EXEC(db, "PRAGMA foreign_keys = OFF");
+  for (int i = 0; i < n; i++) {
+    char sql[128];
+    snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS %.63s%s", names[i],
+             is_pg ? " CASCADE" : "");
+    EXEC(db, sql);
+  }
+  if (!is_pg) EXEC(db, "PRAGMA foreign_keys = ON");
+}
+
 static void t_migrate(void) {
   fz_db *db = open_db();
   if (!db) return;
   fz_error e = {0};
   int latest = fz_db_latest_version(), v = -1;
   char newer[160], want[160];
-  EXEC(db, "DROP TABLE IF EXISTS schema_version; DROP TABLE IF EXISTS meta");
+  drop_all_tables(db);
   CHECK_INT(fz_db_schema_version(db, &v, &e), FZ_OK);
   CHECK_INT(v, 0);
   CHECK_INT(fz_db_migrate(db, &v, &e), FZ_OK);
