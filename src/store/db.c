@@ -99,6 +99,8 @@ fz_err fz_db_rollback(fz_db *db) {
   return db->ops->exec(db, "ROLLBACK", NULL);
 }
 
+int fz_db_in_transaction(fz_db *db) { return db->ops->in_tx(db); }
+
 /* ---- statements -------------------------------------------------------- */
 
 fz_err fz_db_prepare(fz_db *db, const char *sql, fz_stmt **out,

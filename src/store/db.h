@@ -49,6 +49,9 @@ fz_err fz_db_begin(fz_db *db, fz_error *err);
 fz_err fz_db_commit(fz_db *db, fz_error *err);
 fz_err fz_db_rollback(fz_db *db); /* safe to call when no transaction is open */
 
+/* 1 if a transaction is open on this connection, else 0. */
+int fz_db_in_transaction(fz_db *db);
+
 /* Prepares one statement.  The caller owns *out (fz_stmt_finalize).
  * Statements are cached per connection by their SQL text: finalize resets
  * a cached statement for the next prepare of the same SQL rather than
