@@ -10,5 +10,7 @@ int fz_cmd_init(int argc, char **argv);     /* fazhi init … */
 int fz_cmd_id(int argc, char **argv);       /* fazhi id check CODE */
 int fz_cmd_calendar(int argc, char **argv); /* fazhi calendar … */
 int fz_cmd_deadline(int argc, char **argv); /* fazhi deadline … */
+int fz_cmd_merkle(int argc, char **argv);   /* fazhi merkle root|inclusion|consistency */
+int fz_cmd_ledger(int argc, char **argv);   /* fazhi ledger verify|checkpoint|… */
 
 #endif

@@ -16,6 +16,7 @@
 #include "core/log.h"
 #include "http/server.h"
 #include "id/id.h"
+#include "ledger/ledger.h"
 #include "store/db.h"
 
 /* Settings from file, environment and flags; prints the error and returns
@@ -67,20 +68,32 @@ static fz_db *open_migrated(const char *url, int *version) {
 }
 
 int fz_cmd_init(int argc, char **argv) {
+  static const char usage[] =
+      "fazhi init [--db URL] [--demo] [--ledger-hash sm3|sha256]";
   int demo = 0, out = 1;
+  const char *hash_name = NULL;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--demo") == 0) demo = 1;
+    else if (strcmp(argv[i], "--ledger-hash") == 0 && i + 1 < argc) hash_name = argv[++i];
+    else if (strncmp(argv[i], "--ledger-hash=", 14) == 0) hash_name = argv[i] + 14;
     else argv[out++] = argv[i];
   }
   fz_config cfg;
-  int rc = settings(&cfg, out, argv, "fazhi init [--db URL] [--demo]");
+  int rc = settings(&cfg, out, argv, usage);
   if (rc) return rc;
+  fz_error e;
+  fz_hash_alg alg = FZ_HASH_SM3;
+  if (hash_name && fz_hash_parse(hash_name, &alg, &e)) {
+    fprintf(stderr, "fazhi init: %s\nusage: %s\n", e.message, usage);
+    return 2;
+  }
   int version;
   fz_db *db = open_migrated(cfg.db, &version);
   if (!db) return 2;
 
+  /* A new installation fixes its ledger's hash and records its own creation
+   * as the ledger's first event, in one transaction. */
   char *created = NULL;
-  fz_error e;
   fz_err err = fz_db_meta_get(db, "created_at", &created, &e);
   if (err == FZ_NOTFOUND) {
     char now[32];
@@ -88,11 +101,19 @@ int fz_cmd_init(int argc, char **argv) {
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    json_t *data = json_pack("{s:s, s:s, s:b}", "fazhi_version", FZ_VERSION,
+                             "ledger_hash", fz_hash_name(alg), "demo", demo);
+    fz_event ev = {"cli", "instance.init", "instance", "1", data};
     err = fz_db_begin(db, &e);
     if (!err) err = fz_db_meta_set(db, "created_at", now, &e);
     if (!err) err = fz_db_meta_set(db, "demo", demo ? "true" : "false", &e);
+    if (!err) err = fz_ledger_set_alg(db, alg, &e);
+    if (!err) err = fz_ledger_append(db, &ev, 0, NULL, &e);
     if (!err) err = fz_db_commit(db, &e);
     if (err) fz_db_rollback(db);
+    json_decref(data);
+  } else if (!err && hash_name) {
+    err = fz_ledger_set_alg(db, alg, &e); /* refuses a different one */
   }
   free(created);
   fz_db_close(db);

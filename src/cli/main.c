@@ -16,6 +16,10 @@ static const char usage[] =
     "  calendar add-workdays YYYY-MM-DD N      the date N working days later\n"
     "  deadline RULE_ID YYYY-MM-DD             a statutory deadline, with citation\n"
     "  deadline --list                         every deadline rule\n"
+    "  ledger verify [--db URL]                recompute the whole ledger\n"
+    "  merkle root [--hash sm3|sha256]         Merkle root of hex leaves on stdin\n"
+    "  merkle inclusion [--hash H] INDEX       audit path of leaf INDEX (from 0)\n"
+    "  merkle consistency [--hash H] M         proof from the first M leaves\n"
     "\n"
     "Settings come from --config FILE (or FAZHI_CONFIG), then FAZHI_<KEY>\n"
     "environment variables, then --key value flags: db, listen, threads,\n"
@@ -42,7 +46,8 @@ static const struct {
     {"serve", fz_cmd_serve},       {"init", fz_cmd_init},
     {"version", cmd_version},      {"--version", cmd_version},
     {"id", fz_cmd_id},             {"calendar", fz_cmd_calendar},
-    {"deadline", fz_cmd_deadline}, {"help", cmd_help},
+    {"deadline", fz_cmd_deadline}, {"merkle", fz_cmd_merkle},
+    {"ledger", fz_cmd_ledger},     {"help", cmd_help},
     {"--help", cmd_help},          {"-h", cmd_help},
 };
 
