@@ -16,7 +16,7 @@
 #include "core/log.h"
 #include "http/server.h"
 #include "id/id.h"
-#include "ledger/ledger.h"
+#include "ledger/checkpoint.h"
 #include "store/db.h"
 
 /* Settings from file, environment and flags; prints the error and returns
@@ -87,6 +87,8 @@ int fz_cmd_init(int argc, char **argv) {
     fprintf(stderr, "fazhi init: %s\nusage: %s\n", e.message, usage);
     return 2;
   }
+  char key[1100];
+  fz_config_ledger_key(&cfg, key, sizeof key);
   int version;
   fz_db *db = open_migrated(cfg.db, &version);
   if (!db) return 2;
@@ -108,20 +110,31 @@ int fz_cmd_init(int argc, char **argv) {
     if (!err) err = fz_db_meta_set(db, "created_at", now, &e);
     if (!err) err = fz_db_meta_set(db, "demo", demo ? "true" : "false", &e);
     if (!err) err = fz_ledger_set_alg(db, alg, &e);
+    if (!err) err = fz_ledger_key_init(db, key, cfg.ledger_origin, NULL, &e);
     if (!err) err = fz_ledger_append(db, &ev, 0, NULL, &e);
     if (!err) err = fz_db_commit(db, &e);
     if (err) fz_db_rollback(db);
     json_decref(data);
-  } else if (!err && hash_name) {
-    err = fz_ledger_set_alg(db, alg, &e); /* refuses a different one */
+  } else if (!err) {
+    /* Re-running init checks the installation's identity. */
+    err = fz_db_begin(db, &e);
+    if (!err && hash_name) err = fz_ledger_set_alg(db, alg, &e);
+    if (!err) err = fz_ledger_key_init(db, key, cfg.ledger_origin, NULL, &e);
+    if (!err) err = fz_db_commit(db, &e);
+    if (err) fz_db_rollback(db);
   }
+  char *vkey = NULL;
+  if (!err) err = fz_ledger_vkey(db, &vkey, &e);
   free(created);
   fz_db_close(db);
   if (err) {
     fprintf(stderr, "fazhi init: %s\n", e.message);
     return 2;
   }
-  printf("initialised %s (schema version %d)\n", cfg.db, version);
+  printf("initialised %s (schema version %d)\n"
+         "ledger key: %s (keep it secret; mode 0600)\n"
+         "ledger verifier key (publish it): %s\n", cfg.db, version, key, vkey);
+  free(vkey);
   return 0;
 }
 

@@ -29,6 +29,8 @@ static const key keys[] = {
     S(listen, "listen address"),
     S(data_dir, "folder of data files overriding the built-in ones"),
     S(log_level, "log level"),
+    S(ledger_key, "the ledger's private key file"),
+    S(ledger_origin, "the ledger's name in its signed checkpoints"),
     I(threads, 0, 256, "HTTP worker threads (0 = cores)"),
     L(body_limit, 1024, 1L << 30, "largest request body in bytes"),
     I(read_timeout, 1, 3600, "idle seconds before a connection is closed"),
@@ -43,10 +45,19 @@ void fz_config_defaults(fz_config *c) {
   snprintf(c->db, sizeof c->db, "sqlite:var/fazhi.db");
   snprintf(c->listen, sizeof c->listen, "127.0.0.1:8080");
   snprintf(c->log_level, sizeof c->log_level, "info");
+  snprintf(c->ledger_origin, sizeof c->ledger_origin, "fazhi-ledger");
   c->threads = 0;
   c->body_limit = 1L << 20;
   c->read_timeout = 30;
   c->shutdown_grace = 30;
+}
+
+const char *fz_config_ledger_key(const fz_config *c, char *buf, size_t size) {
+  if (c->ledger_key[0]) snprintf(buf, size, "%s", c->ledger_key);
+  else if (strncmp(c->db, "sqlite:", 7) == 0 && strcmp(c->db, "sqlite::memory:"))
+    snprintf(buf, size, "%s.key", c->db + 7);
+  else snprintf(buf, size, "var/ledger.key");
+  return buf;
 }
 
 /* The key whose name matches, treating '-' as '_'. */

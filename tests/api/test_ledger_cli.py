@@ -71,3 +71,57 @@ def test_init_refuses_to_change_the_ledger_hash(tmp_path):
     r = subprocess.run([BIN, "init", "--db", db, "--ledger-hash", "sm3"], capture_output=True, text=True,
                        timeout=30)
     assert r.returncode == 2 and "sha256" in r.stderr and "never change" in r.stderr
+
+
+def fazhi(*args):
+    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=60)
+
+
+def test_checkpoints_are_signed_and_checkable(tmp_path):
+    db = "sqlite:%s/c.db" % tmp_path
+    r = fazhi("init", "--db", db)
+    assert r.returncode == 0 and "ledger verifier key (publish it): fazhi-ledger+" in r.stdout
+    key_file = tmp_path / "c.db.key"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    vkey = fazhi("ledger", "key", "--db", db).stdout.strip()
+    assert vkey.startswith("fazhi-ledger+")
+    note = fazhi("ledger", "checkpoint", "--db", db).stdout
+    lines = note.split("\n")
+    assert lines[0] == "fazhi-ledger" and lines[1] == "1" and lines[3] == "" and lines[4].startswith("— fazhi-ledger ")
+    assert fazhi("ledger", "checkpoint", "--db", db).stdout == note  # nothing new: the same checkpoint
+    (tmp_path / "cp").write_text(note, encoding="utf-8")
+    r = fazhi("ledger", "verify-checkpoint", str(tmp_path / "cp"), "--key", vkey)
+    assert r.returncode == 0 and r.stdout.startswith("verified: fazhi-ledger, 1 events, root ")
+    (tmp_path / "bad").write_text(note.replace("\n1\n", "\n2\n"), encoding="utf-8")
+    r = fazhi("ledger", "verify-checkpoint", str(tmp_path / "bad"), "--key", vkey)
+    assert r.returncode == 1 and "does not verify" in r.stdout
+    # a key of another ledger
+    other = "sqlite:%s/o.db" % tmp_path
+    fazhi("init", "--db", other)
+    r = fazhi("ledger", "verify-checkpoint", str(tmp_path / "cp"), "--key",
+              fazhi("ledger", "key", "--db", other).stdout.strip())
+    assert r.returncode == 1
+    assert fazhi("ledger", "verify", "--db", db).stdout.startswith("verified 1 events and 1 signed checkpoints")
+
+
+def test_a_forged_stored_checkpoint_fails_verify(tmp_path):
+    path = tmp_path / "f.db"
+    db = "sqlite:%s" % path
+    fazhi("init", "--db", db)
+    fazhi("ledger", "checkpoint", "--db", db)
+    with sqlite3.connect(path) as c:
+        c.execute("UPDATE ledger_checkpoint SET note = replace(note, '— fazhi-ledger ', '— fazhi-ledger x')")
+    r = fazhi("ledger", "verify", "--db", db)
+    assert r.returncode == 1 and "not validly signed" in r.stdout
+
+
+def test_a_ledger_key_never_changes(tmp_path):
+    db = "sqlite:%s/k.db" % tmp_path
+    fazhi("init", "--db", db)
+    (tmp_path / "k.db.key").unlink()  # lost key: init would make another
+    r = fazhi("init", "--db", db)
+    assert r.returncode == 2 and "never changes" in r.stderr
+    (tmp_path / "loose.key").write_text("x")
+    (tmp_path / "loose.key").chmod(0o644)
+    r = fazhi("init", "--db", "sqlite:%s/n.db" % tmp_path, "--ledger-key", str(tmp_path / "loose.key"))
+    assert r.returncode == 2 and "0644" in r.stderr
