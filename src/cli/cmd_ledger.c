@@ -16,15 +16,6 @@ static const char usage[] =
     "       fazhi ledger verify-checkpoint FILE --key VERIFIER_KEY\n"
     "       fazhi ledger key [--db URL]\n";
 
-static void hex(const uint8_t *p, size_t n, char *out) {
-  static const char digits[] = "0123456789abcdef";
-  for (size_t i = 0; i < n; i++) {
-    out[2 * i] = digits[p[i] >> 4];
-    out[2 * i + 1] = digits[p[i] & 15];
-  }
-  out[2 * n] = '\0';
-}
-
 static fz_db *open_db(const fz_config *cfg, const char *verb) {
   fz_db *db = NULL;
   fz_error e;
@@ -54,10 +45,10 @@ static int verify(const fz_config *cfg) {
       printf("FAILED: %s\n", r.reason);
     return 1;
   }
-  char root[2 * FZ_HASH_LEN + 1];
-  hex(r.root, FZ_HASH_LEN, root);
+  char root[FZ_HASH_HEX];
   printf("verified %llu events and %llu signed checkpoints; root %s\n",
-         (unsigned long long)r.events, (unsigned long long)r.checkpoints, root);
+         (unsigned long long)r.events, (unsigned long long)r.checkpoints,
+         fz_hash_hex(r.root, root));
   return 0;
 }
 
@@ -132,10 +123,9 @@ static int verify_checkpoint(int argc, char **argv) {
     printf("FAILED: %s\n", b.err ? "the file is too large" : e.message);
     rc = 1;
   } else {
-    char root[2 * FZ_HASH_LEN + 1];
-    hex(cp.root, FZ_HASH_LEN, root);
+    char root[FZ_HASH_HEX];
     printf("verified: %s, %llu events, root %s\n", cp.origin,
-           (unsigned long long)cp.size, root);
+           (unsigned long long)cp.size, fz_hash_hex(cp.root, root));
   }
   fz_buf_free(&b);
   return rc;

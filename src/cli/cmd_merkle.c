@@ -45,14 +45,8 @@ static int parse_u64(const char *s, uint64_t *out) {
 }
 
 static void print_hash(const uint8_t h[FZ_HASH_LEN]) {
-  char s[2 * FZ_HASH_LEN + 2];
-  for (int i = 0; i < FZ_HASH_LEN; i++) {
-    s[2 * i] = "0123456789abcdef"[h[i] >> 4];
-    s[2 * i + 1] = "0123456789abcdef"[h[i] & 15];
-  }
-  s[2 * FZ_HASH_LEN] = '\n';
-  s[2 * FZ_HASH_LEN + 1] = '\0';
-  fputs(s, stdout);
+  char s[FZ_HASH_HEX];
+  puts(fz_hash_hex(h, s));
 }
 
 /* Reads all of stdin into p; prints the error and returns 2 on failure. */

@@ -372,3 +372,13 @@ fz_err fz_merkle_leaves_get(void *ctx, unsigned level, uint64_t index,
   if (!rc) fz_merkle_node_hash(l->alg, left, out, out);
   return rc;
 }
+
+char *fz_hash_hex(const uint8_t h[FZ_HASH_LEN], char out[FZ_HASH_HEX]) {
+  static const char digits[] = "0123456789abcdef";
+  for (int i = 0; i < FZ_HASH_LEN; i++) {
+    out[2 * i] = digits[h[i] >> 4];
+    out[2 * i + 1] = digits[h[i] & 15];
+  }
+  out[2 * FZ_HASH_LEN] = '\0';
+  return out;
+}

@@ -26,6 +26,11 @@ fz_err fz_hash_parse(const char *name, fz_hash_alg *alg, fz_error *err);
 /* "sm3" or "sha256". */
 const char *fz_hash_name(fz_hash_alg alg);
 
+#define FZ_HASH_HEX (2 * FZ_HASH_LEN + 1)
+
+/* Writes h as lower-case hex into out (FZ_HASH_HEX bytes); returns out. */
+char *fz_hash_hex(const uint8_t h[FZ_HASH_LEN], char out[FZ_HASH_HEX]);
+
 /* out = H(data), through OpenSSL EVP.  Should OpenSSL fail (an algorithm
  * fz_hash_parse would refuse, out of memory) out is all zeros. */
 void fz_hash(fz_hash_alg alg, const void *data, size_t len,
