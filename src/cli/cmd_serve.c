@@ -169,17 +169,31 @@ int fz_cmd_serve(int argc, char **argv) {
   if (!db) return 2;
   fz_db_close(db);
 
+  /* The ledger's key signs checkpoints; without it the server still runs
+   * and serves the checkpoints made elsewhere (e.g. by another server). */
+  char key[1100];
+  fz_signer *signer = NULL;
+  fz_config_ledger_key(&cfg, key, sizeof key);
+  if (fz_signer_load(key, 0, &signer, &e)) {
+    if (e.code != FZ_NOTFOUND) {
+      fprintf(stderr, "fazhi serve: %s\n", e.message);
+      return 2;
+    }
+    fz_log(FZ_LOG_WARN, "serve.ledger_key", "msg=\"no ledger key: checkpoints "
+           "are served but not made here\"");
+  }
+
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   int threads = cfg.threads > 0 ? cfg.threads : (cores > 0 ? (int)cores : 1);
-  fz_pool *pool;
-  if (fz_pool_open(cfg.db, threads, &pool, &e)) {
+  fz_app app = {&cfg, NULL, NULL, signer};
+  fz_server *srv = NULL;
+  if (fz_pool_open(cfg.db, threads, &app.pool, &e) ||
+      fz_writer_start(cfg.db, 0, &app.writer, &e) ||
+      fz_server_start(&app, &srv, &e)) {
     fprintf(stderr, "fazhi serve: %s\n", e.message);
-    return 2;
-  }
-  fz_server *srv;
-  if (fz_server_start(&cfg, pool, &srv, &e)) {
-    fprintf(stderr, "fazhi serve: %s\n", e.message);
-    fz_pool_close(pool);
+    fz_writer_stop(app.writer);
+    fz_pool_close(app.pool);
+    fz_signer_free(signer);
     return 2;
   }
   fz_log(FZ_LOG_INFO, "serve.start", "listen=%s backend=%s schema=%d threads=%d",
@@ -191,7 +205,9 @@ int fz_cmd_serve(int argc, char **argv) {
   }
   fz_log(FZ_LOG_INFO, "serve.stop", "signal=%s", sig == SIGINT ? "SIGINT" : "SIGTERM");
   fz_server_stop(srv);
-  fz_pool_close(pool);
+  fz_writer_stop(app.writer); /* after the requests that queue changes */
+  fz_pool_close(app.pool);
+  fz_signer_free(signer);
   fz_log(FZ_LOG_INFO, "serve.stopped", "database=closed");
   return 0;
 }

@@ -13,6 +13,19 @@
 #include "core/error.h"
 #include "core/json.h"
 #include "store/db.h"
+#include "store/writer.h"
+
+typedef struct fz_signer fz_signer;
+
+/* What every request shares: the settings, the pool of read connections,
+ * the one write path, and the ledger's signing key (NULL when this server
+ * has none: checkpoints are then only read, never made). */
+typedef struct fz_app {
+  const fz_config *cfg;
+  fz_pool *pool;
+  fz_writer *writer;
+  const fz_signer *signer;
+} fz_app;
 
 typedef struct fz_req fz_req;
 typedef void (*fz_handler)(fz_req *req);
@@ -38,6 +51,10 @@ const char *fz_req_header(const fz_req *r, const char *name);
 const char *fz_req_id(const fz_req *r);
 fz_arena *fz_req_arena(fz_req *r);
 const fz_config *fz_req_config(const fz_req *r);
+const fz_app *fz_req_app(const fz_req *r);
+
+/* Runs a change through the app's writer (group commit; see writer.h). */
+fz_err fz_req_write(fz_req *r, fz_write_fn fn, void *ctx, fz_error *err);
 
 /* A database connection for this request, taken from the pool on first use
  * and given back when the handler returns.  Never NULL. */

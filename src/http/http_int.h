@@ -11,8 +11,7 @@
 
 struct fz_req {
   struct MHD_Connection *conn;
-  const fz_config *cfg;
-  fz_pool *pool;
+  const fz_app *app;
   fz_db *db;                /* taken lazily by fz_req_db */
   fz_arena *arena;
   const char *method, *path;

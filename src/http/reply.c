@@ -11,7 +11,12 @@ const char *fz_req_method(const fz_req *r) { return r->method; }
 const char *fz_req_path(const fz_req *r) { return r->path; }
 const char *fz_req_id(const fz_req *r) { return r->id; }
 fz_arena *fz_req_arena(fz_req *r) { return r->arena; }
-const fz_config *fz_req_config(const fz_req *r) { return r->cfg; }
+const fz_config *fz_req_config(const fz_req *r) { return r->app->cfg; }
+const fz_app *fz_req_app(const fz_req *r) { return r->app; }
+
+fz_err fz_req_write(fz_req *r, fz_write_fn fn, void *ctx, fz_error *err) {
+  return fz_write(r->app->writer, fn, ctx, err);
+}
 
 const char *fz_req_param(const fz_req *r, const char *name) {
   size_t len = strlen(name);
@@ -31,7 +36,7 @@ const char *fz_req_header(const fz_req *r, const char *name) {
 }
 
 fz_db *fz_req_db(fz_req *r) {
-  if (!r->db) r->db = fz_pool_get(r->pool);
+  if (!r->db) r->db = fz_pool_get(r->app->pool);
   return r->db;
 }
 

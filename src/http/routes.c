@@ -4,6 +4,7 @@
 #include "http/api_system.h"
 #include "http/http.h"
 #include "id/api.h"
+#include "ledger/api.h"
 
 static const fz_route routes[] = {
     {"GET", "/api/v1/health", fz_api_health},
@@ -16,6 +17,10 @@ static const fz_route routes[] = {
     {"GET", "/api/v1/calendar/{date}", fz_api_calendar_day},
     {"GET", "/api/v1/deadlines", fz_api_deadline_list},
     {"GET", "/api/v1/deadlines/{id}", fz_api_deadline_compute},
+    {"GET", "/api/v1/ledger/checkpoint", fz_api_ledger_checkpoint},
+    {"GET", "/api/v1/ledger/key", fz_api_ledger_key},
+    {"GET", "/api/v1/ledger/events/{seq}", fz_api_ledger_event},
+    {"GET", "/api/v1/ledger/proof/consistency", fz_api_ledger_consistency},
 };
 
 const fz_route *fz_routes(size_t *n) {

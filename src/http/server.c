@@ -17,8 +17,7 @@
 
 struct fz_server {
   struct MHD_Daemon *daemon;
-  const fz_config *cfg;
-  fz_pool *pool;
+  const fz_app *app;
   int threads;
   atomic_int active;       /* requests between first call and completion */
   atomic_ullong next_id;
@@ -60,11 +59,10 @@ static fz_req *req_new(fz_server *s, struct MHD_Connection *conn,
   }
   r->arena = a;
   r->conn = conn;
-  r->cfg = s->cfg;
-  r->pool = s->pool;
+  r->app = s->app;
   r->method = fz_arena_strndup(a, method, 16);
   r->path = fz_arena_strndup(a, url, 8192);
-  fz_buf_init(&r->body, (size_t)s->cfg->body_limit);
+  fz_buf_init(&r->body, (size_t)s->app->cfg->body_limit);
   clock_gettime(CLOCK_MONOTONIC, &r->start);
   set_request_id(s, r);
   return r;
@@ -82,7 +80,7 @@ static void req_free(fz_req *r) {
 static void dispatch(fz_req *r) {
   if (r->body_too_big) {
     fz_reply_error(r, 413, FZ_TOOBIG, "", "the request body exceeds the "
-                   "limit of %ld bytes", r->cfg->body_limit);
+                   "limit of %ld bytes", r->app->cfg->body_limit);
     return;
   }
   if (r->body.err) {
@@ -106,7 +104,7 @@ static void dispatch(fz_req *r) {
   }
   r->route->handler(r);
   if (r->db) {
-    fz_pool_put(r->pool, r->db);
+    fz_pool_put(r->app->pool, r->db);
     r->db = NULL;
   }
   if (!r->response)
@@ -130,7 +128,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
       char *end;
       errno = 0;
       unsigned long long n = strtoull(cl, &end, 10);
-      if (errno || *end || n > (unsigned long long)s->cfg->body_limit) {
+      if (errno || *end || n > (unsigned long long)s->app->cfg->body_limit) {
         r->body_too_big = 1;
         dispatch(r);
         return MHD_queue_response(conn, (unsigned)r->status, r->response);
@@ -160,7 +158,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
          "req=%s method=%s path=%s status=%d ms=%.3f%s", r->id, r->method,
          shown, r->status, ms_since(&r->start),
          toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
-  if (r->db) fz_pool_put(r->pool, r->db);
+  if (r->db) fz_pool_put(r->app->pool, r->db);
   req_free(r);
   *con_cls = NULL;
   atomic_fetch_sub(&s->active, 1);
@@ -216,8 +214,8 @@ static fz_err parse_listen(const char *s, struct sockaddr_storage *addr,
   return FZ_OK;
 }
 
-fz_err fz_server_start(const fz_config *cfg, fz_pool *pool, fz_server **out,
-                       fz_error *err) {
+fz_err fz_server_start(const fz_app *app, fz_server **out, fz_error *err) {
+  const fz_config *cfg = app->cfg;
   *out = NULL;
   struct sockaddr_storage addr;
   int v6 = 0;
@@ -225,8 +223,7 @@ fz_err fz_server_start(const fz_config *cfg, fz_pool *pool, fz_server **out,
   if (rc) return rc;
   fz_server *s = calloc(1, sizeof *s);
   if (!s) return fz_error_set(err, FZ_NOMEM, "", NULL);
-  s->cfg = cfg;
-  s->pool = pool;
+  s->app = app;
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   s->threads = cfg->threads > 0 ? cfg->threads : (cores > 0 ? (int)cores : 1);
   FILE *ur = fopen("/dev/urandom", "rb");
@@ -264,7 +261,7 @@ void fz_server_stop(fz_server *s) {
   clock_gettime(CLOCK_MONOTONIC, &t0);
   int waited = 0;
   while (atomic_load(&s->active) > 0 &&
-         ms_since(&t0) < 1000.0 * s->cfg->shutdown_grace) {
+         ms_since(&t0) < 1000.0 * s->app->cfg->shutdown_grace) {
     struct timespec nap = {0, 10 * 1000 * 1000};
     nanosleep(&nap, NULL);
     waited = 1;

@@ -5,14 +5,13 @@
 
 #include "core/config.h"
 #include "core/error.h"
-#include "store/db.h"
+#include "http/http.h"
 
 typedef struct fz_server fz_server;
 
-/* Starts serving the routes of fz_routes() on cfg->listen with connections
- * from pool.  cfg and pool must outlive the server.  The caller owns *out. */
-fz_err fz_server_start(const fz_config *cfg, fz_pool *pool, fz_server **out,
-                       fz_error *err);
+/* Starts serving the routes of fz_routes() on app->cfg->listen.  app and
+ * what it points to must outlive the server.  The caller owns *out. */
+fz_err fz_server_start(const fz_app *app, fz_server **out, fz_error *err);
 
 /* Stops accepting connections, lets in-flight requests finish (up to
  * cfg->shutdown_grace seconds), then stops the threads and frees the server.

@@ -1,0 +1,15 @@
+/* api.h — the public, read-only ledger API: anyone can fetch the signed
+ * checkpoint, any event with its inclusion proof, and consistency proofs
+ * between sizes, and check them offline (fazhi merkle, fazhi ledger
+ * verify-checkpoint). */
+#ifndef FZ_LEDGER_API_H
+#define FZ_LEDGER_API_H
+
+#include "http/http.h"
+
+void fz_api_ledger_checkpoint(fz_req *r);  /* GET /api/v1/ledger/checkpoint */
+void fz_api_ledger_key(fz_req *r);         /* GET /api/v1/ledger/key */
+void fz_api_ledger_event(fz_req *r);       /* GET /api/v1/ledger/events/{seq} */
+void fz_api_ledger_consistency(fz_req *r); /* GET …/ledger/proof/consistency */
+
+#endif
