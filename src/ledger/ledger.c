@@ -75,9 +75,10 @@ char *fz_event_canonical(const fz_event *ev, uint64_t seq, int64_t ts,
     return NULL;
   }
   if (ev->data && integers_only(ev->data, "data", err)) return NULL;
-  json_t *e = json_pack("{s:s, s:s, s:O, s:{s:s, s:s}, s:I, s:I}", "actor",
+  json_t *e = json_pack("{s:s, s:s, s:o, s:{s:s, s:s}, s:I, s:I}", "actor",
                         ev->actor, "action", ev->action, "data",
-                        ev->data ? ev->data : json_object(), "object", "type",
+                        ev->data ? json_incref(ev->data) : json_object(),
+                        "object", "type",
                         ev->object_type, "id", ev->object_id, "seq",
                         (json_int_t)seq, "ts", (json_int_t)ts);
   char *text = e ? fz_json_canonical(e) : NULL;
