@@ -35,6 +35,9 @@ static const key keys[] = {
     L(body_limit, 1024, 1L << 30, "largest request body in bytes"),
     I(read_timeout, 1, 3600, "idle seconds before a connection is closed"),
     I(shutdown_grace, 0, 3600, "seconds in-flight requests get at shutdown"),
+    I(session_idle, 1, 86400, "idle seconds before a session ends"),
+    I(lockout_failures, 1, 100, "failed logins in a row that lock an account"),
+    I(lockout_seconds, 1, 86400, "seconds an account stays locked"),
 };
 #undef S
 #undef I
@@ -50,6 +53,9 @@ void fz_config_defaults(fz_config *c) {
   c->body_limit = 1L << 20;
   c->read_timeout = 30;
   c->shutdown_grace = 30;
+  c->session_idle = 1800;
+  c->lockout_failures = 5;
+  c->lockout_seconds = 900;
 }
 
 const char *fz_config_ledger_key(const fz_config *c, char *buf, size_t size) {

@@ -21,6 +21,9 @@ typedef struct fz_config {
   long body_limit;      /* largest request body in bytes */
   int read_timeout;     /* seconds a connection may stay idle mid-request */
   int shutdown_grace;   /* seconds in-flight requests get at shutdown */
+  int session_idle;     /* seconds of disuse that end a session */
+  int lockout_failures; /* failed logins in a row that lock an account */
+  int lockout_seconds;  /* how long such a lock holds */
 } fz_config;
 
 /* The ledger key file to use: c->ledger_key, or its default.  Writes into

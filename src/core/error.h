@@ -24,6 +24,8 @@
   X(DB, "database_error", "database error")                                   \
   X(BUSY, "busy", "resource busy, try again")                                 \
   X(UNSUPPORTED, "unsupported", "not supported")                              \
+  X(UNAUTHORIZED, "unauthorized", "sign in first")                            \
+  X(FORBIDDEN, "forbidden", "not allowed for this account")                   \
   X(INTERNAL, "internal_error", "internal error")
 
 typedef enum fz_err {

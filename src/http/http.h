@@ -48,6 +48,7 @@ const char *fz_req_path(const fz_req *r);
 const char *fz_req_param(const fz_req *r, const char *name); /* {name} */
 const char *fz_req_query(const fz_req *r, const char *name); /* ?name= */
 const char *fz_req_header(const fz_req *r, const char *name);
+const char *fz_req_cookie(const fz_req *r, const char *name);
 const char *fz_req_id(const fz_req *r);
 fz_arena *fz_req_arena(fz_req *r);
 const fz_config *fz_req_config(const fz_req *r);
@@ -77,12 +78,17 @@ void fz_reply_error(fz_req *r, int status, fz_err code, const char *field,
  * fz_http_status). */
 void fz_reply_fz_error(fz_req *r, const fz_error *e);
 
+/* Adds a header (e.g. Set-Cookie, which may repeat) to the reply already
+ * queued; both strings are copied.  Call it after the reply.  FZ_INVALID
+ * when nothing is queued yet, FZ_NOMEM when it cannot be added. */
+fz_err fz_reply_header(fz_req *r, const char *name, const char *value);
+
 /* Replies with raw bytes that outlive the request (embedded files). */
 void fz_reply_static(fz_req *r, int status, const char *content_type,
                      const void *data, size_t len);
 
 /* The HTTP status that fits an error code: 400 invalid/parse/type/unknown,
- * 404 not found, 409 exists/conflict, 413 too large, 422 missing/no data,
+ * 401 unauthorized, 403 forbidden, 404 not found, 409 exists/conflict, 413 too large, 422 missing/no data,
  * 503 busy/database, 500 otherwise. */
 int fz_http_status(fz_err code);
 

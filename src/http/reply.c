@@ -35,6 +35,10 @@ const char *fz_req_header(const fz_req *r, const char *name) {
   return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
+const char *fz_req_cookie(const fz_req *r, const char *name) {
+  return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
 fz_db *fz_req_db(fz_req *r) {
   if (!r->db) r->db = fz_pool_get(r->app->pool);
   return r->db;
@@ -45,6 +49,8 @@ int fz_http_status(fz_err code) {
   case FZ_OK: return 200;
   case FZ_INVALID: case FZ_PARSE: case FZ_TYPE: case FZ_UNKNOWN:
   case FZ_RANGE: return 400;
+  case FZ_UNAUTHORIZED: return 401;
+  case FZ_FORBIDDEN: return 403;
   case FZ_NOTFOUND: return 404;
   case FZ_EXISTS: case FZ_CONFLICT: return 409;
   case FZ_TOOBIG: return 413;
@@ -106,6 +112,12 @@ void fz_reply_error(fz_req *r, int status, fz_err code, const char *field,
 void fz_reply_fz_error(fz_req *r, const fz_error *e) {
   fz_reply_error(r, fz_http_status(e->code), e->code, e->field, "%s",
                  e->message[0] ? e->message : fz_err_message(e->code));
+}
+
+fz_err fz_reply_header(fz_req *r, const char *name, const char *value) {
+  if (!r->response) return FZ_INVALID;
+  return MHD_add_response_header(r->response, name, value) == MHD_YES
+             ? FZ_OK : FZ_NOMEM;
 }
 
 void fz_reply_static(fz_req *r, int status, const char *content_type,

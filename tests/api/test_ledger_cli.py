@@ -56,7 +56,7 @@ def test_ledger_verify_names_the_edited_event(tmp_path):
     db = "sqlite:%s" % path
     assert subprocess.run([BIN, "init", "--db", db], capture_output=True, timeout=30).returncode == 0
     r = subprocess.run([BIN, "ledger", "verify", "--db", db], capture_output=True, text=True, timeout=30)
-    assert r.returncode == 0 and r.stdout.startswith("verified 1 events")
+    assert r.returncode == 0 and r.stdout.startswith("verified 4 events")
     with sqlite3.connect(path) as c:
         c.execute("UPDATE ledger_event SET body = replace(body, '\"demo\":false', '\"demo\":true')")
     r = subprocess.run([BIN, "ledger", "verify", "--db", db], capture_output=True, text=True, timeout=30)
@@ -87,12 +87,12 @@ def test_checkpoints_are_signed_and_checkable(tmp_path):
     assert vkey.startswith("fazhi-ledger+")
     note = fazhi("ledger", "checkpoint", "--db", db).stdout
     lines = note.split("\n")
-    assert lines[0] == "fazhi-ledger" and lines[1] == "1" and lines[3] == "" and lines[4].startswith("— fazhi-ledger ")
+    assert lines[0] == "fazhi-ledger" and lines[1] == "4" and lines[3] == "" and lines[4].startswith("— fazhi-ledger ")
     assert fazhi("ledger", "checkpoint", "--db", db).stdout == note  # nothing new: the same checkpoint
     (tmp_path / "cp").write_text(note, encoding="utf-8")
     r = fazhi("ledger", "verify-checkpoint", str(tmp_path / "cp"), "--key", vkey)
-    assert r.returncode == 0 and r.stdout.startswith("verified: fazhi-ledger, 1 events, root ")
-    (tmp_path / "bad").write_text(note.replace("\n1\n", "\n2\n"), encoding="utf-8")
+    assert r.returncode == 0 and r.stdout.startswith("verified: fazhi-ledger, 4 events, root ")
+    (tmp_path / "bad").write_text(note.replace("\n4\n", "\n5\n"), encoding="utf-8")
     r = fazhi("ledger", "verify-checkpoint", str(tmp_path / "bad"), "--key", vkey)
     assert r.returncode == 1 and "does not verify" in r.stdout
     # a key of another ledger
@@ -101,7 +101,7 @@ def test_checkpoints_are_signed_and_checkable(tmp_path):
     r = fazhi("ledger", "verify-checkpoint", str(tmp_path / "cp"), "--key",
               fazhi("ledger", "key", "--db", other).stdout.strip())
     assert r.returncode == 1
-    assert fazhi("ledger", "verify", "--db", db).stdout.startswith("verified 1 events and 1 signed checkpoints")
+    assert fazhi("ledger", "verify", "--db", db).stdout.startswith("verified 4 events and 1 signed checkpoints")
 
 
 def test_a_forged_stored_checkpoint_fails_verify(tmp_path):
