@@ -281,7 +281,7 @@ static int verify(const opts *o) {
 int main(int argc, char **argv) {
   opts o = {.clients = 16, .events = 10000, .per_write = 1};
   int bad = argc < 2;
-  for (int i = 2; !bad && i < argc; i++) {
+  for (int i = 2; !bad && i < argc; i += 2) { /* --flag value pairs */
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (!v) bad = 1;
     else if (!strcmp(a, "--db")) o.db = v;
@@ -290,7 +290,6 @@ int main(int argc, char **argv) {
     else if (!strcmp(a, "--events")) bad = parse_long(v, 1, &o.events);
     else if (!strcmp(a, "--per-write")) bad = parse_long(v, 1, &o.per_write);
     else bad = 1;
-    i++;
   }
   if (!bad && o.db && !strcmp(argv[1], "append")) return append(&o);
   if (!bad && o.db && !strcmp(argv[1], "verify")) return verify(&o);

@@ -544,7 +544,7 @@ static void t_separation_of_the_three(void) {
       FZ_CONFLICT);
   CHECK_STR(e.field, "roles");
   CHECK_INT(events(db, "user.roles_changed"), changed);
-  fz_roles now;
+  fz_roles now = 0;
   CHECK_INT(TX(db, fz_user_change_roles(db, &C, off, R(OFFICER) | R(DEPT_HEAD),
                                         0, T0, &now, &e)),
             FZ_OK);
