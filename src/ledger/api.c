@@ -99,6 +99,18 @@ static json_t *path_json(uint8_t path[][FZ_HASH_LEN], size_t len) {
   return a;
 }
 
+/* Security events (logins, accounts, tokens) are in the ledger like every
+ * other change, but their content — user names, failed logins, roles — is
+ * not public: the public gets their leaf hash and proof, so their existence
+ * and order stay verifiable, and the 审计管理员 reads them through
+ * /api/v1/security/events. */
+static int withheld(const char *action) {
+  static const char *const prefixes[] = {"auth.", "user.", "token."};
+  for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+    if (strncmp(action, prefixes[i], strlen(prefixes[i])) == 0) return 1;
+  return 0;
+}
+
 void fz_api_ledger_event(fz_req *r) {
   int64_t seq = number(r, "seq", fz_req_param(r, "seq"));
   if (seq < 0) return;
@@ -117,8 +129,8 @@ void fz_api_ledger_event(fz_req *r) {
     goto out;
   }
   if (fz_ledger_alg(db, &alg, &e) ||
-      fz_db_prepare(db, "SELECT body, leaf_hash FROM ledger_event WHERE seq = ?",
-                    &st, &e))
+      fz_db_prepare(db, "SELECT body, leaf_hash, action FROM ledger_event "
+                    "WHERE seq = ?", &st, &e))
     goto fail;
   fz_stmt_bind_int64(st, 1, seq);
   if (fz_stmt_step(st, &e) != FZ_STEP_ROW) goto fail;
@@ -135,12 +147,20 @@ void fz_api_ledger_event(fz_req *r) {
     goto fail;
   }
   char h[FZ_HASH_HEX];
-  json_t *event = json_loads(body, 0, NULL);
-  out = json_pack("{s:I, s:o, s:s, s:s, s:s, s:{s:I, s:s}, s:o}", "seq",
-                  (json_int_t)seq, "event", event ? event : json_null(), "body",
-                  body, "leaf_hash", fz_hash_hex(leaf, h), "hash",
-                  fz_hash_name(alg), "checkpoint", "size", (json_int_t)size,
-                  "note", note, "inclusion_proof", path_json(path, len));
+  out = json_pack("{s:I, s:s, s:s, s:{s:I, s:s}, s:o}", "seq", (json_int_t)seq,
+                  "leaf_hash", fz_hash_hex(leaf, h), "hash", fz_hash_name(alg),
+                  "checkpoint", "size", (json_int_t)size, "note", note,
+                  "inclusion_proof", path_json(path, len));
+  if (withheld(fz_stmt_column_text(st, 2))) {
+    json_object_set_new(out, "withheld", json_string(
+        "a security event (账户与登录): its content is read by the auditor "
+        "through /api/v1/security/events; its leaf hash and proof are "
+        "public"));
+  } else {
+    json_t *event = json_loads(body, 0, NULL);
+    json_object_set_new(out, "event", event ? event : json_null());
+    json_object_set_new(out, "body", json_string(body));
+  }
   fz_reply_json(r, 200, out);
   goto out;
 fail:
