@@ -7,17 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 
 #define UNAUTHORIZED_LOGIN "用户名或密码错误 / wrong user name or password"
-
-static int64_t now_ms(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_REALTIME, &t);
-  return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 static void policy(fz_req *r, fz_account_policy *p) {
   fz_account_policy_from_config(fz_req_config(r), p);
@@ -113,7 +107,7 @@ int fz_auth_request(fz_req *r, unsigned flags, fz_auth *a) {
   memset(a, 0, sizeof *a);
   fz_account_policy pol;
   policy(r, &pol);
-  int64_t now = now_ms();
+  int64_t now = fz_now_ms();
   fz_error e;
   fz_db *db = fz_req_db(r);
   const char *authz = fz_req_header(r, "Authorization");
@@ -261,7 +255,7 @@ void fz_api_auth_login(fz_req *r) {
   };
   json_t *b = fz_req_json_body(r, f, 2);
   if (!b) return;
-  job j = {.now = now_ms()};
+  job j = {.now = fz_now_ms()};
   policy(r, &j.pol);
   fz_error e;
   fz_db *db = fz_req_db(r);
@@ -294,7 +288,7 @@ void fz_api_auth_logout(fz_req *r) {
   fz_auth a;
   if (!fz_auth_request(r, FZ_AUTH_SESSION_ONLY | FZ_AUTH_BEFORE_CHANGE, &a))
     return;
-  job j = {.by = &a.who, .now = now_ms(), .session = a.session.token_hash};
+  job j = {.by = &a.who, .now = fz_now_ms(), .session = a.session.token_hash};
   fz_error e;
   if (fz_req_write(r, w_logout, &j, &e)) {
     fz_reply_fz_error(r, &e);
@@ -314,7 +308,7 @@ void fz_api_auth_me(fz_req *r) {
     fz_reply_fz_error(r, &e);
     return;
   }
-  json_t *o = json_pack("{s:o, s:o, s:s, s:b}", "user", user_json(&u, now_ms()),
+  json_t *o = json_pack("{s:o, s:o, s:s, s:b}", "user", user_json(&u, fz_now_ms()),
                         "roles", fz_roles_json(a.who.scope.roles), "via",
                         a.who.token_id ? "token" : "session", "must_change",
                         a.who.must_change);
@@ -361,7 +355,7 @@ void fz_api_auth_password(fz_req *r) {
     return;
   }
   job j = {.by = &a.who,
-           .now = now_ms(),
+           .now = fz_now_ms(),
            .session = a.session.token_hash,
            .old_hash = old_hash,
            .hash = new_hash};
@@ -384,7 +378,7 @@ static void reply_user(fz_req *r, const fz_principal *by, int64_t id,
     fz_reply_fz_error(r, &e);
     return;
   }
-  json_t *o = user_json(&u, now_ms());
+  json_t *o = user_json(&u, fz_now_ms());
   if (otp) o = json_pack("{s:o, s:s}", "user", o, "one_time_password", otp);
   fz_reply_json(r, status, o);
 }
@@ -441,7 +435,7 @@ void fz_api_user_create(fz_req *r) {
   if (!may(r, &a, FZ_PERM_MANAGE_ACCOUNTS)) return;
   char otp[FZ_OTP_LEN + 1], hash[FZ_PASSWORD_HASH_SIZE];
   if (!onetime(r, u.username, otp, hash)) return;
-  job j = {.by = &a.who, .now = now_ms(), .user = &u, .hash = hash};
+  job j = {.by = &a.who, .now = fz_now_ms(), .user = &u, .hash = hash};
   if (fz_req_write(r, w_user_create, &j, &e)) {
     fz_reply_fz_error(r, &e);
     return;
@@ -473,7 +467,7 @@ void fz_api_user_list(fz_req *r) {
   if (!fz_auth_request(r, 0, &a)) return;
   int64_t after, limit;
   if (paging(r, 0, &after, &limit)) return;
-  list_ctx l = {json_array(), now_ms(), 0, 0};
+  list_ctx l = {json_array(), fz_now_ms(), 0, 0};
   fz_error e;
   if (fz_user_list(fz_req_db(r), &a.who, after, (int)limit, add_user, &l, &e)) {
     json_decref(l.items);
@@ -493,7 +487,7 @@ void fz_api_user_get(fz_req *r) {
 void fz_api_user_disable(fz_req *r) {
   fz_auth a;
   if (!fz_auth_request(r, 0, &a)) return;
-  job j = {.by = &a.who, .now = now_ms(), .id = path_id(r)};
+  job j = {.by = &a.who, .now = fz_now_ms(), .id = path_id(r)};
   if (j.id < 0) return;
   fz_error e;
   if (fz_req_write(r, w_user_disable, &j, &e)) {
@@ -516,7 +510,7 @@ void fz_api_user_reset_password(fz_req *r) {
   }
   char otp[FZ_OTP_LEN + 1], hash[FZ_PASSWORD_HASH_SIZE];
   if (!onetime(r, u.username, otp, hash)) return;
-  job j = {.by = &a.who, .now = now_ms(), .id = id, .hash = hash};
+  job j = {.by = &a.who, .now = fz_now_ms(), .id = id, .hash = hash};
   if (fz_req_write(r, w_user_reset, &j, &e)) {
     fz_reply_fz_error(r, &e);
     return;
@@ -531,7 +525,7 @@ void fz_api_user_roles(fz_req *r) {
   };
   fz_auth a;
   if (!fz_auth_request(r, 0, &a)) return;
-  job j = {.by = &a.who, .now = now_ms(), .id = path_id(r)};
+  job j = {.by = &a.who, .now = fz_now_ms(), .id = path_id(r)};
   if (j.id < 0) return;
   json_t *b = fz_req_json_body(r, f, 2);
   if (!b || roles_of(r, json_object_get(b, "add"), "add", &j.add) ||
@@ -556,7 +550,7 @@ void fz_api_token_issue(fz_req *r) {
   fz_auth a;
   if (!fz_auth_request(r, FZ_AUTH_SESSION_ONLY, &a)) return;
   json_t *b = fz_req_json_body(r, f, 3);
-  job j = {.by = &a.who, .now = now_ms()};
+  job j = {.by = &a.who, .now = fz_now_ms()};
   if (!b || roles_of(r, json_object_get(b, "roles"), "roles", &j.add)) return;
   json_int_t days = json_integer_value(json_object_get(b, "expires_in_days"));
   if (days < 1 || days > FZ_APITOKEN_MAX_DAYS) {
@@ -598,7 +592,7 @@ void fz_api_token_list(fz_req *r) {
 void fz_api_token_revoke(fz_req *r) {
   fz_auth a;
   if (!fz_auth_request(r, FZ_AUTH_SESSION_ONLY, &a)) return;
-  job j = {.by = &a.who, .now = now_ms(), .id = path_id(r)};
+  job j = {.by = &a.who, .now = fz_now_ms(), .id = path_id(r)};
   if (j.id < 0) return;
   fz_error e;
   fz_apitoken t;

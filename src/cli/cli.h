@@ -13,4 +13,17 @@ int fz_cmd_deadline(int argc, char **argv); /* fazhi deadline … */
 int fz_cmd_merkle(int argc, char **argv);   /* fazhi merkle root|inclusion|consistency */
 int fz_cmd_ledger(int argc, char **argv);   /* fazhi ledger verify|checkpoint|… */
 
+/* Shared by the subcommands (common.c). */
+#include "core/config.h"
+#include "store/db.h"
+
+/* Applies the settings (file, FAZHI_* environment, --key value flags) to
+ * *cfg and the log level; prints the error and returns 2 when they are bad
+ * or positional arguments are left over, else 0.  usage is printed then. */
+int fz_cli_settings(fz_config *cfg, int argc, char **argv, const char *usage);
+
+/* Opens url (creating a SQLite file's folder, one level) and migrates it;
+ * prints what went wrong and returns NULL.  *version gets the schema. */
+fz_db *fz_cli_open_migrated(const char *url, int *version);
+
 #endif

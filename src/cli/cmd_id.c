@@ -2,7 +2,6 @@
  * 居民身份证号 is valid, and if not, why. */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/cli.h"
 #include "id/id.h"
@@ -15,16 +14,8 @@ static int usage(void) {
 int fz_cmd_id(int argc, char **argv) {
   if (argc != 3 || strcmp(argv[1], "check") != 0) return usage();
 
-  time_t now = time(NULL);
-  struct tm tm;
-  if (!localtime_r(&now, &tm)) {
-    fputs("fazhi id: cannot read the local date\n", stderr);
-    return 2;
-  }
-  fz_id_date today = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
-
   fz_id_result r;
-  if (fz_id_check(argv[2], today, &r) == FZ_OK) {
+  if (fz_id_check(argv[2], fz_id_today(), &r) == FZ_OK) {
     puts("valid");
     return 0;
   }

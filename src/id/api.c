@@ -2,16 +2,8 @@
 #include "id/api.h"
 
 #include <string.h>
-#include <time.h>
 
 #include "id/id.h"
-
-static fz_id_date today(void) {
-  time_t t = time(NULL);
-  struct tm tm;
-  localtime_r(&t, &tm);
-  return (fz_id_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
-}
 
 static json_t *region_json(const char *code) {
   const char *name = fz_region_name(code);
@@ -34,11 +26,11 @@ void fz_api_id_check(fz_req *r) {
   const char *kind = json_string_value(json_object_get(body, "kind"));
   fz_id_result res;
   if (!kind) {
-    fz_id_check(code, today(), &res);
+    fz_id_check(code, fz_id_today(), &res);
   } else if (strcmp(kind, "uscc") == 0) {
     fz_uscc_validate(code, &res);
   } else if (strcmp(kind, "resident") == 0) {
-    fz_resident_validate(code, today(), &res);
+    fz_resident_validate(code, fz_id_today(), &res);
   } else {
     fz_reply_error(r, 400, FZ_INVALID, "kind", "kind must be \"uscc\" "
                    "(统一社会信用代码) or \"resident\" (居民身份证号), not \"%s\"", kind);

@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /* GB 11643-1999 §8.2 (ISO 7064 MOD 11-2): weights 2^(18-i) mod 11, and the
  * check character for each remainder of the weighted sum. */
@@ -216,4 +217,11 @@ fz_err fz_mask_phone(const char *in, char *buf, size_t size) {
   if (!s) return FZ_INVALID;
   return n > 7 ? mask(s, len, n, 3, 4, buf, size)
                : mask(s, len, n, 0, 0, buf, size);
+}
+
+fz_id_date fz_id_today(void) {
+  time_t t = time(NULL);
+  struct tm tm;
+  localtime_r(&t, &tm);
+  return (fz_id_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
 }

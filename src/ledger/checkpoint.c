@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/buf.h"
+#include "core/clock.h"
 
 /* The verifier key string of signer under name; malloc'd into *out. */
 static fz_err vkey_of(const fz_signer *signer, const char *name, char **out,
@@ -116,11 +116,8 @@ fz_err fz_ledger_checkpoint(fz_db *db, const fz_signer *signer, char **note,
       (rc = fz_checkpoint_format(origin, n, root, &text, err)) ||
       (rc = fz_note_sign(text.data, text.len, signer, origin, &signed_note, err)))
     goto out;
-  char now[32];
-  time_t t = time(NULL);
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  char now[FZ_ISO_TIME_BUF];
+  fz_now_iso(now);
   rc = fz_db_prepare(db, "INSERT INTO ledger_checkpoint (size, root, note, "
                      "created_at) VALUES (?, ?, ?, ?)", &st, err);
   if (rc) goto out;

@@ -4,8 +4,8 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "core/clock.h"
 #include "core/json.h"
 
 /* Appends are serialised: on SQLite by BEGIN IMMEDIATE already, on
@@ -140,12 +140,6 @@ static fz_err store_node(void *ctx, unsigned level, uint64_t index,
   return s == FZ_STEP_DONE ? FZ_OK : (fz_err)s;
 }
 
-static int64_t now_ms(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_REALTIME, &t);
-  return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 fz_err fz_ledger_append(fz_db *db, const fz_event *ev, int64_t ts,
                         uint64_t *seq, fz_error *err) {
   if (!fz_db_in_transaction(db))
@@ -160,7 +154,7 @@ fz_err fz_ledger_append(fz_db *db, const fz_event *ev, int64_t ts,
   uint64_t size;
   if ((rc = fz_ledger_alg(db, &alg, err)) || (rc = fz_ledger_size(db, &size, err)))
     return rc;
-  if (ts == 0) ts = now_ms();
+  if (ts == 0) ts = fz_now_ms();
   char *body = fz_event_canonical(ev, size, ts, err);
   if (!body) return err ? err->code : FZ_INVALID;
 

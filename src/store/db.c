@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "core/clock.h"
 #include "store/db_int.h"
 
 #define POOL_MAX 1024
@@ -292,14 +292,8 @@ static fz_err apply_migration(fz_db *db, const fz_embed *m, int num,
     rc = fz_dbi_fail(db, err, rc, "migration %s failed: %s", base, why);
     goto out;
   }
-  char now[32];
-  time_t t = time(NULL);
-  struct tm tm;
-  if (!gmtime_r(&t, &tm) ||
-      !strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
-    rc = fz_dbi_fail(db, err, FZ_INTERNAL, "cannot format the current time");
-    goto out;
-  }
+  char now[FZ_ISO_TIME_BUF];
+  fz_now_iso(now);
   rc = fz_db_prepare(db,
                      "INSERT INTO schema_version (version, name, applied_at) "
                      "VALUES (?, ?, ?)",

@@ -1,0 +1,57 @@
+/* common.c — what the subcommands that open a database share: settings
+ * from file, environment and flags, and a migrated connection. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+#include "core/log.h"
+
+/* Settings from file, environment and flags; prints the error and returns
+ * non-zero when they are bad or positional arguments are left over. */
+int fz_cli_settings(fz_config *cfg, int argc, char **argv, const char *usage) {
+  int rest;
+  fz_error e;
+  if (fz_config_from_args(cfg, argc, argv, 1, &rest, &e)) {
+    fprintf(stderr, "fazhi %s: %s\n", argv[0], e.message);
+    return 2;
+  }
+  if (rest > 0) {
+    fprintf(stderr, "fazhi %s: unexpected argument \"%s\"\nusage: %s\n",
+            argv[0], argv[1], usage);
+    return 2;
+  }
+  fz_log_set_level((fz_log_level)fz_log_level_parse(cfg->log_level));
+  return 0;
+}
+
+/* For sqlite:PATH, creates PATH's folder if it is missing (one level, like
+ * var/ in a fresh checkout). */
+static void make_sqlite_folder(const char *url) {
+  if (strncmp(url, "sqlite:", 7) != 0) return;
+  char dir[1024];
+  snprintf(dir, sizeof dir, "%s", url + 7);
+  char *slash = strrchr(dir, '/');
+  if (!slash || slash == dir) return;
+  *slash = '\0';
+  if (mkdir(dir, 0750) != 0 && errno != EEXIST)
+    fprintf(stderr, "fazhi: cannot create %s: %s\n", dir, strerror(errno));
+}
+
+/* Opens one connection and migrates it; prints what went wrong. */
+fz_db *fz_cli_open_migrated(const char *url, int *version) {
+  fz_db *db;
+  fz_error e;
+  make_sqlite_folder(url);
+  if (fz_db_open(url, &db, &e)) {
+    fprintf(stderr, "fazhi: cannot open the database: %s\n", e.message);
+    return NULL;
+  }
+  if (fz_db_migrate(db, version, &e)) {
+    fprintf(stderr, "fazhi: cannot migrate the database: %s\n", e.message);
+    fz_db_close(db);
+    return NULL;
+  }
+  return db;
+}
