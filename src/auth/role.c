@@ -29,6 +29,7 @@ static const char *const perm_names[FZ_PERM__COUNT] = {
     [FZ_PERM_REVIEW_LEGAL] = "review_legal",
     [FZ_PERM_APPROVE_CASE] = "approve_case",
     [FZ_PERM_SUPERVISE] = "supervise",
+    [FZ_PERM_MANAGE_REGISTRY] = "manage_registry",
 };
 
 /* Who may do what; anything not listed is refused.
@@ -53,14 +54,18 @@ static const struct {
     {FZ_ROLE_DEPT_HEAD, FZ_PERM_READ_BUSINESS},
     {FZ_ROLE_DEPT_HEAD, FZ_PERM_WRITE_BUSINESS},
     {FZ_ROLE_DEPT_HEAD, FZ_PERM_APPROVE_CASE},
+    /* Keeps his own department's officers and catalogue entries. */
+    {FZ_ROLE_DEPT_HEAD, FZ_PERM_MANAGE_REGISTRY},
 
     /* Reviews what others decided; writes only the review. */
     {FZ_ROLE_LEGAL_REVIEWER, FZ_PERM_READ_BUSINESS},
     {FZ_ROLE_LEGAL_REVIEWER, FZ_PERM_REVIEW_LEGAL},
 
-    /* The justice bureau reads every department's work but does not do it. */
+    /* The justice bureau reads every department's work but does not do it;
+     * it keeps the register of 执法主体 and 执法证件 (and withdraws them). */
     {FZ_ROLE_SUPERVISOR, FZ_PERM_READ_BUSINESS},
     {FZ_ROLE_SUPERVISOR, FZ_PERM_SUPERVISE},
+    {FZ_ROLE_SUPERVISOR, FZ_PERM_MANAGE_REGISTRY},
 
     {FZ_ROLE_SYSADMIN, FZ_PERM_MANAGE_ACCOUNTS},
     {FZ_ROLE_SYSADMIN, FZ_PERM_MANAGE_CONFIG},
@@ -77,7 +82,7 @@ static const struct {
 static const unsigned business_perms =
     PERM_BIT(FZ_PERM_READ_BUSINESS) | PERM_BIT(FZ_PERM_WRITE_BUSINESS) |
     PERM_BIT(FZ_PERM_REVIEW_LEGAL) | PERM_BIT(FZ_PERM_APPROVE_CASE) |
-    PERM_BIT(FZ_PERM_SUPERVISE);
+    PERM_BIT(FZ_PERM_SUPERVISE) | PERM_BIT(FZ_PERM_MANAGE_REGISTRY);
 
 const char *fz_role_name(fz_role role) {
   return (unsigned)role < FZ_ROLE__COUNT ? roles_info[role].name : NULL;

@@ -43,6 +43,7 @@ typedef enum fz_perm {
   FZ_PERM_REVIEW_LEGAL,         /* 法制审核 of a decision */
   FZ_PERM_APPROVE_CASE,         /* 部门负责人 approval of a case step */
   FZ_PERM_SUPERVISE,            /* read across departments for supervision */
+  FZ_PERM_MANAGE_REGISTRY,      /* departments, officers' certificates, catalogues */
   FZ_PERM__COUNT
 } fz_perm;
 

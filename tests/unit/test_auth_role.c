@@ -58,7 +58,8 @@ static void test_names(void) {
                          "manage_accounts", "grant_roles",
                          "read_ledger",     "read_security_events",
                          "manage_config",   "review_legal",
-                         "approve_case",    "supervise"};
+                         "approve_case",    "supervise",
+                         "manage_registry"};
   CHECK_INT(sizeof perms / sizeof perms[0], FZ_PERM__COUNT);
   for (int p = 0; p < FZ_PERM__COUNT; p++)
     CHECK_STR(fz_perm_name((fz_perm)p), perms[p]);
@@ -68,16 +69,16 @@ static void test_names(void) {
 /* Every cell of the table, written out: a change to who may do what has to
  * change this test too. */
 static void test_permission_table(void) {
-  /* rb wb ma gr rl rs mc rv ap su */
+  /* rb wb ma gr rl rs mc rv ap su mr */
   static const int want[FZ_ROLE__COUNT][FZ_PERM__COUNT] = {
-      [FZ_ROLE_OFFICER] = {1, 1, 0, 0, 0, 0, 0, 0, 0, 0},
-      [FZ_ROLE_DEPT_HEAD] = {1, 1, 0, 0, 0, 0, 0, 0, 1, 0},
-      [FZ_ROLE_LEGAL_REVIEWER] = {1, 0, 0, 0, 0, 0, 0, 1, 0, 0},
-      [FZ_ROLE_SUPERVISOR] = {1, 0, 0, 0, 0, 0, 0, 0, 0, 1},
-      [FZ_ROLE_SOCIAL_SUPERVISOR] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
-      [FZ_ROLE_SYSADMIN] = {0, 0, 1, 0, 0, 0, 1, 0, 0, 0},
-      [FZ_ROLE_SECADMIN] = {0, 0, 0, 1, 0, 0, 0, 0, 0, 0},
-      [FZ_ROLE_AUDITOR] = {0, 0, 0, 0, 1, 1, 0, 0, 0, 0},
+      [FZ_ROLE_OFFICER] = {1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+      [FZ_ROLE_DEPT_HEAD] = {1, 1, 0, 0, 0, 0, 0, 0, 1, 0, 1},
+      [FZ_ROLE_LEGAL_REVIEWER] = {1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0},
+      [FZ_ROLE_SUPERVISOR] = {1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1},
+      [FZ_ROLE_SOCIAL_SUPERVISOR] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+      [FZ_ROLE_SYSADMIN] = {0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0},
+      [FZ_ROLE_SECADMIN] = {0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0},
+      [FZ_ROLE_AUDITOR] = {0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0},
   };
   _Static_assert(FZ_PERM_READ_BUSINESS == 0 && FZ_PERM_WRITE_BUSINESS == 1 &&
                      FZ_PERM_MANAGE_ACCOUNTS == 2 && FZ_PERM_GRANT_ROLES == 3 &&
@@ -85,7 +86,7 @@ static void test_permission_table(void) {
                      FZ_PERM_READ_SECURITY_EVENTS == 5 &&
                      FZ_PERM_MANAGE_CONFIG == 6 && FZ_PERM_REVIEW_LEGAL == 7 &&
                      FZ_PERM_APPROVE_CASE == 8 && FZ_PERM_SUPERVISE == 9 &&
-                     FZ_PERM__COUNT == 10,
+                     FZ_PERM_MANAGE_REGISTRY == 10 && FZ_PERM__COUNT == 11,
                  "columns of the table above");
   for (int r = 0; r < FZ_ROLE__COUNT; r++)
     for (int p = 0; p < FZ_PERM__COUNT; p++) {
