@@ -31,8 +31,10 @@ static const key keys[] = {
     S(log_level, "log level"),
     S(ledger_key, "the ledger's private key file"),
     S(ledger_origin, "the ledger's name in its signed checkpoints"),
+    S(id_key, "the key file that seals personal ID numbers (SM4)"),
     I(threads, 0, 256, "HTTP worker threads (0 = cores)"),
     L(body_limit, 1024, 1L << 30, "largest request body in bytes"),
+    L(upload_limit, 1024, 1L << 40, "largest uploaded file (imports) in bytes"),
     I(read_timeout, 1, 3600, "idle seconds before a connection is closed"),
     I(shutdown_grace, 0, 3600, "seconds in-flight requests get at shutdown"),
     I(session_idle, 1, 86400, "idle seconds before a session ends"),
@@ -51,6 +53,7 @@ void fz_config_defaults(fz_config *c) {
   snprintf(c->ledger_origin, sizeof c->ledger_origin, "fazhi-ledger");
   c->threads = 0;
   c->body_limit = 1L << 20;
+  c->upload_limit = 4L << 30;
   c->read_timeout = 30;
   c->shutdown_grace = 30;
   c->session_idle = 1800;
@@ -58,12 +61,24 @@ void fz_config_defaults(fz_config *c) {
   c->lockout_seconds = 900;
 }
 
-const char *fz_config_ledger_key(const fz_config *c, char *buf, size_t size) {
-  if (c->ledger_key[0]) snprintf(buf, size, "%s", c->ledger_key);
+/* A key file's path: the setting, else beside a SQLite file with suffix,
+ * else under var/. */
+static const char *key_path(const fz_config *c, const char *set,
+                            const char *suffix, const char *fallback,
+                            char *buf, size_t size) {
+  if (set[0]) snprintf(buf, size, "%s", set);
   else if (strncmp(c->db, "sqlite:", 7) == 0 && strcmp(c->db, "sqlite::memory:"))
-    snprintf(buf, size, "%s.key", c->db + 7);
-  else snprintf(buf, size, "var/ledger.key");
+    snprintf(buf, size, "%s%s", c->db + 7, suffix);
+  else snprintf(buf, size, "%s", fallback);
   return buf;
+}
+
+const char *fz_config_ledger_key(const fz_config *c, char *buf, size_t size) {
+  return key_path(c, c->ledger_key, ".key", "var/ledger.key", buf, size);
+}
+
+const char *fz_config_id_key(const fz_config *c, char *buf, size_t size) {
+  return key_path(c, c->id_key, ".idkey", "var/id.key", buf, size);
 }
 
 /* The key whose name matches, treating '-' as '_'. */

@@ -14,11 +14,14 @@ typedef struct fz_config {
   char listen[128];     /* ADDR:PORT, [IPv6]:PORT */
   char data_dir[1024];  /* admin overrides of data/ (calendars); "" = none */
   char log_level[16];   /* debug, info, warn, error, off */
+  char id_key[1024];    /* the key sealing ID numbers; "" = beside a
+                           SQLite database (PATH.idkey), else var/id.key */
   char ledger_key[1024]; /* the ledger's private key file; "" = beside a
                             SQLite database (PATH.key), else var/ledger.key */
   char ledger_origin[256]; /* the ledger's name in its checkpoints */
   int threads;          /* HTTP worker threads; 0 = number of cores */
   long body_limit;      /* largest request body in bytes */
+  long upload_limit;    /* largest uploaded file (bulk imports) in bytes */
   int read_timeout;     /* seconds a connection may stay idle mid-request */
   int shutdown_grace;   /* seconds in-flight requests get at shutdown */
   int session_idle;     /* seconds of disuse that end a session */
@@ -29,6 +32,9 @@ typedef struct fz_config {
 /* The ledger key file to use: c->ledger_key, or its default.  Writes into
  * buf (size bytes) and returns buf. */
 const char *fz_config_ledger_key(const fz_config *c, char *buf, size_t size);
+
+/* The same for the key that seals personal ID numbers (id/seal.h). */
+const char *fz_config_id_key(const fz_config *c, char *buf, size_t size);
 
 /* Fills *c with the built-in defaults. */
 void fz_config_defaults(fz_config *c);
