@@ -12,6 +12,8 @@ int fz_cmd_calendar(int argc, char **argv); /* fazhi calendar … */
 int fz_cmd_deadline(int argc, char **argv); /* fazhi deadline … */
 int fz_cmd_merkle(int argc, char **argv);   /* fazhi merkle root|inclusion|consistency */
 int fz_cmd_ledger(int argc, char **argv);   /* fazhi ledger verify|checkpoint|… */
+int fz_cmd_import(int argc, char **argv);   /* fazhi import KIND FILE */
+int fz_cmd_export(int argc, char **argv);   /* fazhi export KIND */
 
 /* Shared by the subcommands (common.c). */
 #include "core/config.h"
@@ -25,5 +27,12 @@ int fz_cli_settings(fz_config *cfg, int argc, char **argv, const char *usage);
 /* Opens url (creating a SQLite file's folder, one level) and migrates it;
  * prints what went wrong and returns NULL.  *version gets the schema. */
 fz_db *fz_cli_open_migrated(const char *url, int *version);
+
+/* Loads the key that seals ID numbers (config id_key), creating it first
+ * when create is set and it does not exist, and hands it to the registry.
+ * Returns it (free with fz_seal_key_free) or NULL after printing why; the
+ * registry then refuses ID numbers. */
+struct fz_seal_key;
+struct fz_seal_key *fz_cli_seal_key(const fz_config *cfg, int create);
 
 #endif

@@ -7,6 +7,7 @@
 #include "auth/account.h"
 #include "cli/cli.h"
 #include "core/clock.h"
+#include "id/seal.h"
 #include "ledger/checkpoint.h"
 
 /* The 三员 of a new installation: each account gets a one-time password,
@@ -71,7 +72,7 @@ int fz_cmd_init(int argc, char **argv) {
     fprintf(stderr, "fazhi init: %s\nusage: %s\n", e.message, usage);
     return 2;
   }
-  char key[1100];
+  char key[1100], idkey[1100];
   fz_config_ledger_key(&cfg, key, sizeof key);
   int version;
   fz_db *db = fz_cli_open_migrated(cfg.db, &version);
@@ -119,6 +120,11 @@ int fz_cmd_init(int argc, char **argv) {
   }
   char *vkey = NULL;
   if (!err) err = fz_ledger_vkey(db, &vkey, &e);
+  /* The key that seals officers' ID numbers (身份证号) at rest. */
+  fz_seal_key *seal = err ? NULL : fz_cli_seal_key(&cfg, 1);
+  if (!err && !seal)
+    err = fz_error_set(&e, FZ_IO, "id_key", "cannot create the ID number key");
+  fz_seal_key_free(seal);
   free(created);
   fz_db_close(db);
   if (err) {
@@ -127,7 +133,9 @@ int fz_cmd_init(int argc, char **argv) {
   }
   printf("initialised %s (schema version %d)\n"
          "ledger key: %s (keep it secret; mode 0600)\n"
-         "ledger verifier key (publish it): %s\n", cfg.db, version, key, vkey);
+         "ledger verifier key (publish it): %s\n"
+         "ID number key: %s (keep it secret; mode 0600)\n",
+         cfg.db, version, key, vkey, fz_config_id_key(&cfg, idkey, sizeof idkey));
   free(vkey);
   if (made_admins) {
     /* Printed here and nowhere else; never logged, never stored. */

@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "http/server.h"
 #include "id/id.h"
+#include "id/seal.h"
 #include "ledger/sign.h"
 
 int fz_cmd_serve(int argc, char **argv) {
@@ -58,6 +59,9 @@ int fz_cmd_serve(int argc, char **argv) {
            "are served but not made here\"");
   }
 
+  /* Without its key officers' ID numbers cannot be stored (the rest works). */
+  fz_seal_key *seal = fz_cli_seal_key(&cfg, 0);
+
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   int threads = cfg.threads > 0 ? cfg.threads : (cores > 0 ? (int)cores : 1);
   fz_app app = {&cfg, NULL, NULL, signer};
@@ -69,6 +73,7 @@ int fz_cmd_serve(int argc, char **argv) {
     fz_writer_stop(app.writer);
     fz_pool_close(app.pool);
     fz_signer_free(signer);
+    fz_seal_key_free(seal);
     return 2;
   }
   fz_log(FZ_LOG_INFO, "serve.start", "listen=%s backend=%s schema=%d threads=%d",
@@ -83,6 +88,7 @@ int fz_cmd_serve(int argc, char **argv) {
   fz_writer_stop(app.writer); /* after the requests that queue changes */
   fz_pool_close(app.pool);
   fz_signer_free(signer);
+  fz_seal_key_free(seal);
   fz_log(FZ_LOG_INFO, "serve.stopped", "database=closed");
   return 0;
 }

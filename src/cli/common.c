@@ -7,6 +7,8 @@
 
 #include "cli/cli.h"
 #include "core/log.h"
+#include "id/seal.h"
+#include "registry/registry.h"
 
 /* Settings from file, environment and flags; prints the error and returns
  * non-zero when they are bad or positional arguments are left over. */
@@ -54,4 +56,23 @@ fz_db *fz_cli_open_migrated(const char *url, int *version) {
     return NULL;
   }
   return db;
+}
+
+fz_seal_key *fz_cli_seal_key(const fz_config *cfg, int create) {
+  char path[1100];
+  fz_config_id_key(cfg, path, sizeof path);
+  fz_error e;
+  fz_seal_key *key = NULL;
+  fz_err rc = fz_seal_key_load(path, &key, &e);
+  if (rc == FZ_NOTFOUND && create) {
+    rc = fz_seal_key_create(path, &e);
+    if (!rc) rc = fz_seal_key_load(path, &key, &e);
+  }
+  if (rc) {
+    fprintf(stderr, "fazhi: %s; ID numbers (身份证号) cannot be stored\n",
+            e.message);
+    return NULL;
+  }
+  fz_reg_set_seal_key(key);
+  return key;
 }

@@ -17,6 +17,9 @@ static const char usage[] =
     "  deadline RULE_ID YYYY-MM-DD             a statutory deadline, with citation\n"
     "  deadline --list                         every deadline rule\n"
     "  ledger verify [--db URL]                recompute the whole ledger\n"
+    "  import KIND FILE [--db URL]             import registry records from CSV\n"
+    "  export KIND [--format csv|xlsx] [--out FILE] [--where F=V]\n"
+    "                                          export registry records\n"
     "  merkle root [--hash sm3|sha256]         Merkle root of hex leaves on stdin\n"
     "  merkle inclusion [--hash H] INDEX       audit path of leaf INDEX (from 0)\n"
     "  merkle consistency [--hash H] M         proof from the first M leaves\n"
@@ -48,6 +51,7 @@ static const struct {
     {"id", fz_cmd_id},             {"calendar", fz_cmd_calendar},
     {"deadline", fz_cmd_deadline}, {"merkle", fz_cmd_merkle},
     {"ledger", fz_cmd_ledger},     {"help", cmd_help},
+    {"import", fz_cmd_import},     {"export", fz_cmd_export},
     {"--help", cmd_help},          {"-h", cmd_help},
 };
 

@@ -37,7 +37,13 @@ typedef struct fz_route {
   const char *method;
   const char *pattern;
   fz_handler handler;
+  unsigned flags; /* FZ_ROUTE_UPLOAD */
 } fz_route;
+
+/* The body of an upload route is not held in memory: it streams to a
+ * temporary file (up to the upload_limit setting) and is hashed with SM3
+ * as it arrives; the handler reads it with fz_req_upload. */
+#define FZ_ROUTE_UPLOAD 1u
 
 /* The routing table (src/http/routes.c); *n receives its length. */
 const fz_route *fz_routes(size_t *n);
@@ -64,7 +70,8 @@ fz_db *fz_req_db(fz_req *r);
 /* Parses the body as a JSON object holding only the given fields.  Returns
  * the object (owned by the request; do not decref) or NULL after replying
  * with the right 4xx: 400 malformed JSON or wrong type, 415 not JSON,
- * 422 missing field, 400 unknown field. */
+ * 422 missing field, 400 unknown field.  fields NULL: any object, whose
+ * members the handler checks itself. */
 json_t *fz_req_json_body(fz_req *r, const fz_json_field *fields, size_t n);
 
 /* Replies with a JSON body (stolen: the reply takes the reference). */
@@ -82,6 +89,18 @@ void fz_reply_fz_error(fz_req *r, const fz_error *e);
  * queued; both strings are copied.  Call it after the reply.  FZ_INVALID
  * when nothing is queued yet, FZ_NOMEM when it cannot be added. */
 fz_err fz_reply_header(fz_req *r, const char *name, const char *value);
+
+/* The uploaded body of an upload route: an open, unlinked temporary file
+ * positioned at its start (the request keeps it and closes it), its size
+ * and its SM3 in hex.  FZ_NODATA for a route that is not an upload. */
+fz_err fz_req_upload(fz_req *r, int *fd, unsigned long long *size,
+                     const char **sm3_hex);
+
+/* Replies with the contents of an open file (size bytes from its start),
+ * which the reply takes over and closes; filename (may be NULL) names the
+ * download in Content-Disposition. */
+void fz_reply_file(fz_req *r, int status, const char *content_type, int fd,
+                   unsigned long long size, const char *filename);
 
 /* Replies with raw bytes that outlive the request (embedded files). */
 void fz_reply_static(fz_req *r, int status, const char *content_type,

@@ -19,6 +19,10 @@ struct fz_req {
   fz_params params;
   fz_buf body;
   int body_too_big;
+  int upload_fd;            /* an upload route's spooled body, or -1 */
+  unsigned long long upload_size;
+  void *upload_md;          /* EVP_MD_CTX hashing it */
+  char upload_sm3[65];
   json_t *json;             /* parsed body, freed with the request */
   struct MHD_Response *response;
   int status;

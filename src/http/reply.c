@@ -120,6 +120,26 @@ fz_err fz_reply_header(fz_req *r, const char *name, const char *value) {
              ? FZ_OK : FZ_NOMEM;
 }
 
+fz_err fz_req_upload(fz_req *r, int *fd, unsigned long long *size,
+                     const char **sm3_hex) {
+  if (r->upload_fd < 0) return FZ_NODATA;
+  *fd = r->upload_fd;
+  *size = r->upload_size;
+  *sm3_hex = r->upload_sm3;
+  return FZ_OK;
+}
+
+void fz_reply_file(fz_req *r, int status, const char *content_type, int fd,
+                   unsigned long long size, const char *filename) {
+  queue(r, status, MHD_create_response_from_fd_at_offset64(size, fd, 0),
+        content_type);
+  if (r->response && filename) {
+    char cd[512];
+    snprintf(cd, sizeof cd, "attachment; filename*=UTF-8''%s", filename);
+    MHD_add_response_header(r->response, "Content-Disposition", cd);
+  }
+}
+
 void fz_reply_static(fz_req *r, int status, const char *content_type,
                      const void *data, size_t len) {
   queue(r, status,
@@ -143,7 +163,11 @@ json_t *fz_req_json_body(fz_req *r, const fz_json_field *fields, size_t n) {
   }
   fz_error e;
   if (fz_json_parse(r->body.data, r->body.len, &r->json, &e) ||
-      fz_json_check(r->json, fields, n, &e)) {
+      (fields ? fz_json_check(r->json, fields, n, &e)
+              : !json_is_object(r->json)
+                    ? fz_error_set(&e, FZ_TYPE, "", "the body must be a JSON "
+                                                    "object")
+                    : FZ_OK)) {
     fz_reply_fz_error(r, &e);
     return NULL;
   }

@@ -12,6 +12,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+#include <stdint.h>
+
 #include "core/log.h"
 #include "http/http_int.h"
 
@@ -63,6 +66,7 @@ static fz_req *req_new(fz_server *s, struct MHD_Connection *conn,
   r->method = fz_arena_strndup(a, method, 16);
   r->path = fz_arena_strndup(a, url, 8192);
   fz_buf_init(&r->body, (size_t)s->app->cfg->body_limit);
+  r->upload_fd = -1;
   clock_gettime(CLOCK_MONOTONIC, &r->start);
   set_request_id(s, r);
   return r;
@@ -70,17 +74,72 @@ static fz_req *req_new(fz_server *s, struct MHD_Connection *conn,
 
 static void req_free(fz_req *r) {
   if (!r) return;
+  if (r->upload_fd >= 0) close(r->upload_fd);
+  EVP_MD_CTX_free(r->upload_md);
   if (r->response) MHD_destroy_response(r->response);
   json_decref(r->json);
   fz_buf_free(&r->body);
   fz_arena_free(r->arena);
 }
 
+/* The folder for spooled uploads: TMPDIR, else /var/tmp (on disk, where
+ * /tmp may be memory). */
+static const char *spool_dir(void) {
+  const char *t = getenv("TMPDIR");
+  return t && *t ? t : "/var/tmp";
+}
+
+/* Starts spooling the body of an upload route to an unlinked file. */
+static int upload_start(fz_req *r) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/fazhi-upload-XXXXXX", spool_dir());
+  r->upload_fd = mkstemp(path);
+  if (r->upload_fd < 0) return -1;
+  unlink(path);
+  EVP_MD_CTX *md = EVP_MD_CTX_new();
+  r->upload_md = md;
+  return md && EVP_DigestInit_ex(md, EVP_sm3(), NULL) ? 0 : -1;
+}
+
+static int upload_append(fz_req *r, const char *data, size_t n) {
+  if (r->upload_size + n > (unsigned long long)r->app->cfg->upload_limit) {
+    r->body_too_big = 1;
+    return 0;
+  }
+  r->upload_size += n;
+  if (!EVP_DigestUpdate(r->upload_md, data, n)) return -1;
+  while (n) {
+    ssize_t w = write(r->upload_fd, data, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return -1;
+    data += w;
+    n -= (size_t)w;
+  }
+  return 0;
+}
+
+static int upload_finish(fz_req *r) {
+  unsigned char d[32];
+  unsigned len = 0;
+  if (!EVP_DigestFinal_ex(r->upload_md, d, &len) || len != 32 ||
+      lseek(r->upload_fd, 0, SEEK_SET) != 0)
+    return -1;
+  for (int i = 0; i < 32; i++)
+    snprintf(r->upload_sm3 + 2 * i, 3, "%02x", d[i]);
+  return 0;
+}
+
 /* Routes and runs the handler, leaving a response in r->response. */
 static void dispatch(fz_req *r) {
   if (r->body_too_big) {
+    long limit = r->upload_fd >= 0 ? r->app->cfg->upload_limit
+                                   : r->app->cfg->body_limit;
     fz_reply_error(r, 413, FZ_TOOBIG, "", "the request body exceeds the "
-                   "limit of %ld bytes", r->app->cfg->body_limit);
+                   "limit of %ld bytes", limit);
+    return;
+  }
+  if (r->upload_fd >= 0 && upload_finish(r)) {
+    fz_reply_error(r, 500, FZ_IO, "", "cannot store the uploaded file");
     return;
   }
   if (r->body.err) {
@@ -122,13 +181,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     if (!r) return MHD_NO;
     *con_cls = r;
     atomic_fetch_add(&s->active, 1);
+    /* An upload route's body goes to a file, not to memory. */
+    int known;
+    char allow[128];
+    fz_params params;
+    const fz_route *route = fz_route_match(r->method, r->path, r->arena,
+                                           &params, &known, allow,
+                                           sizeof allow);
+    int spooled = route && (route->flags & FZ_ROUTE_UPLOAD);
+    if (spooled && upload_start(r)) {
+      fz_reply_error(r, 503, FZ_IO, "", "cannot spool the upload");
+      return MHD_queue_response(conn, (unsigned)r->status, r->response);
+    }
+    long limit = spooled ? s->app->cfg->upload_limit : s->app->cfg->body_limit;
     /* A declared length over the limit is refused before reading the body. */
     const char *cl = fz_req_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (cl) {
       char *end;
       errno = 0;
       unsigned long long n = strtoull(cl, &end, 10);
-      if (errno || *end || n > (unsigned long long)s->app->cfg->body_limit) {
+      if (errno || *end || n > (unsigned long long)limit) {
         r->body_too_big = 1;
         dispatch(r);
         return MHD_queue_response(conn, (unsigned)r->status, r->response);
@@ -137,8 +209,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     return MHD_YES;
   }
   if (*upload_size) {
-    if (!r->body_too_big && fz_buf_append(&r->body, upload, *upload_size) == FZ_TOOBIG)
+    if (r->upload_fd >= 0) {
+      if (!r->body_too_big && upload_append(r, upload, *upload_size)) {
+        *upload_size = 0;
+        return MHD_NO; /* the disk failed: drop the connection */
+      }
+    } else if (!r->body_too_big &&
+               fz_buf_append(&r->body, upload, *upload_size) == FZ_TOOBIG) {
       r->body_too_big = 1;
+    }
     *upload_size = 0;
     return MHD_YES;
   }

@@ -1,0 +1,309 @@
+/* import.c — bulk import of registry records from CSV, in batches that
+ * each commit with one ledger event carrying the file's SM3. */
+#include "registry/import.h"
+
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/clock.h"
+#include "ledger/ledger.h"
+#include "registry/rec_int.h"
+
+/* A row waiting to be written: its line and its normalised values at
+ * offsets into the batch's text. */
+typedef struct pending {
+  long line;
+  size_t off[FZ_REC_MAX_FIELDS];
+} pending;
+
+/* A row refused while reading, reported when the batch is written. */
+typedef struct refusal {
+  long line;
+  char field[64];
+  char reason[512];
+} refusal;
+
+struct fz_import {
+  fz_import_opts o;
+  const fz_rkind *k;
+  fz_csv *csv;
+  int col[FZ_REC_MAX_FIELDS * 2]; /* field of each CSV column, -1 ignored */
+  size_t ncols;
+  pending *rows;
+  size_t nrows, cap;
+  refusal *refused;
+  size_t nrefused, refcap;
+  fz_buf text; /* the pending rows' values, NUL-separated */
+  fz_import_stats stats;
+  int64_t now;
+  fz_rec_row row; /* scratch */
+};
+
+/* Column headers that are accepted and ignored: what an export adds. */
+static int ignored_column(const char *name) {
+  return strcmp(name, "active") == 0 || strcmp(name, "启用") == 0 ||
+         strcmp(name, "身份证号(脱敏)") == 0 || strcmp(name, "id") == 0;
+}
+
+fz_err fz_import_open(fz_import **out, fz_csv *csv, const fz_import_opts *o,
+                      fz_error *err) {
+  *out = NULL;
+  fz_import *im = calloc(1, sizeof *im);
+  if (!im) return fz_error_set(err, FZ_NOMEM, "", NULL);
+  im->o = *o;
+  im->k = fz_reg_kind_get(o->kind);
+  im->csv = csv;
+  fz_buf_init(&im->text, 0);
+  const fz_csv_field *f;
+  size_t n;
+  fz_err rc = fz_csv_next(csv, &f, &n, err);
+  if (rc == FZ_NODATA)
+    rc = fz_error_set(err, FZ_MISSING, "file",
+                      "文件为空，第一行应为列名 / the file is empty; its first "
+                      "line names the columns");
+  if (!rc && n > FZ_REC_MAX_FIELDS * 2)
+    rc = fz_error_set(err, FZ_INVALID, "file", "列数过多 / too many columns");
+  int seen[FZ_REC_MAX_FIELDS] = {0};
+  for (size_t i = 0; !rc && i < n; i++) {
+    int idx = fz_reg_field_find(o->kind, f[i].s);
+    im->col[i] = idx;
+    if (idx < 0 && !ignored_column(f[i].s)) {
+      char names[768] = "";
+      size_t used = 0;
+      for (size_t j = 0; j < im->k->nfields; j++) {
+        int w = snprintf(names + used, sizeof names - used, "%s%s(%s)",
+                         j ? ", " : "", im->k->fields[j].name,
+                         im->k->fields[j].label);
+        if (w > 0 && (size_t)w < sizeof names - used) used += (size_t)w;
+      }
+      rc = fz_error_set(err, FZ_INVALID, "file",
+                        "第 1 行第 %zu 列 \"%.60s\" 不是%s的字段 / column %zu is "
+                        "not a field of %s; the columns are: %s",
+                        i + 1, f[i].s, im->k->label, i + 1, im->k->name, names);
+    } else if (idx >= 0 && seen[idx]++) {
+      rc = fz_error_set(err, FZ_INVALID, "file",
+                        "第 1 行：列 \"%.60s\" 重复 / column repeated", f[i].s);
+    }
+  }
+  im->ncols = n;
+  for (size_t j = 0; !rc && j < im->k->nfields; j++)
+    if ((im->k->fields[j].flags & FZ_FF_REQUIRED) && !seen[j])
+      rc = fz_error_set(err, FZ_MISSING, "file",
+                        "缺少必需的列 %s（%s） / the required column %s is "
+                        "missing",
+                        im->k->fields[j].name, im->k->fields[j].label,
+                        im->k->fields[j].name);
+  if (rc) {
+    fz_import_free(im);
+    return rc;
+  }
+  *out = im;
+  return FZ_OK;
+}
+
+static int refuse(fz_import *im, long line, const char *field,
+                  const char *reason) {
+  if (im->nrefused == im->refcap) {
+    size_t cap = im->refcap ? im->refcap * 2 : 64;
+    refusal *r = realloc(im->refused, cap * sizeof *r);
+    if (!r) return -1;
+    im->refused = r;
+    im->refcap = cap;
+  }
+  refusal *r = &im->refused[im->nrefused++];
+  r->line = line;
+  snprintf(r->field, sizeof r->field, "%.63s", field ? field : "");
+  snprintf(r->reason, sizeof r->reason, "%.511s", reason);
+  return 0;
+}
+
+fz_err fz_import_read(fz_import *im, int max, int *more, fz_error *err) {
+  *more = 1;
+  for (int got = 0; got < max;) {
+    const fz_csv_field *f;
+    size_t n;
+    fz_err rc = fz_csv_next(im->csv, &f, &n, err);
+    if (rc == FZ_NODATA) {
+      *more = 0;
+      return FZ_OK;
+    }
+    if (rc) return rc;
+    long line = fz_csv_line(im->csv);
+    im->stats.rows++;
+    got++;
+    fz_rec rec = {{0}};
+    fz_error e = {0};
+    fz_err bad = FZ_OK;
+    if (n != im->ncols && !(n == 1 && f[0].len == 0))
+      bad = fz_error_set(&e, FZ_INVALID, "",
+                         "本行有 %zu 列，表头有 %zu 列 / %zu columns, the "
+                         "header has %zu",
+                         n, im->ncols, n, im->ncols);
+    for (size_t i = 0; !bad && i < n; i++) {
+      const char *v = f[i].s;
+      /* An export guards cells that a spreadsheet would run as formulas
+       * with a leading ' (registry/table.h); reading back, drop it. */
+      if (v[0] == '\'' && v[1] && strchr("=+-@\t\r", v[1])) v++;
+      if (im->col[i] >= 0) rec.v[im->col[i]] = v;
+    }
+    if (!bad) bad = fz_rec_normalise(im->k, &rec, 1, &im->row, &e);
+    if (bad) {
+      if (refuse(im, line, e.field, e.message))
+        return fz_error_set(err, FZ_NOMEM, "", NULL);
+      continue;
+    }
+    if (im->nrows == im->cap) {
+      size_t cap = im->cap ? im->cap * 2 : 1024;
+      pending *p = realloc(im->rows, cap * sizeof *p);
+      if (!p) return fz_error_set(err, FZ_NOMEM, "", NULL);
+      im->rows = p;
+      im->cap = cap;
+    }
+    pending *p = &im->rows[im->nrows++];
+    p->line = line;
+    for (size_t i = 0; i < im->k->nfields; i++) {
+      p->off[i] = im->text.len;
+      fz_buf_append(&im->text, im->row.v[i], strlen(im->row.v[i]) + 1);
+    }
+    if (im->text.err) return fz_error_set(err, im->text.err, "", NULL);
+  }
+  return FZ_OK;
+}
+
+void fz_import_set_now(fz_import *im, int64_t now) { im->now = now; }
+
+/* Reports the refusals of lines before `before` (all when -1), in order. */
+static fz_err flush_refusals(fz_import *im, fz_db *db, size_t *next,
+                             long before, fz_error *err) {
+  for (; *next < im->nrefused &&
+         (before < 0 || im->refused[*next].line < before);
+       (*next)++) {
+    refusal *r = &im->refused[*next];
+    im->stats.rejected++;
+    if (im->o.reject &&
+        im->o.reject(im->o.reject_ctx, db, r->line, r->field, r->reason))
+      return fz_error_set(err, FZ_DB, "", "cannot record a rejected row");
+  }
+  return FZ_OK;
+}
+
+fz_err fz_import_write(fz_db *db, void *ctx, fz_error *err) {
+  fz_import *im = ctx;
+  if (!im->nrows && !im->nrefused) return FZ_OK;
+  int64_t now = im->now ? im->now : fz_now_ms();
+  const fz_rkind *k = im->k;
+  fz_stmt *st = NULL;
+  int64_t id = 0, first_id = 0;
+  long long inserted = 0, rejected_before = im->stats.rejected;
+  size_t next_refusal = 0;
+  fz_err rc = fz_rec_next_id(db, k, &id, err);
+  if (!rc) rc = fz_rec_insert_prepare(db, k, &st, err);
+  first_id = id;
+  const char *v[FZ_REC_MAX_FIELDS];
+  for (size_t r = 0; !rc && r < im->nrows; r++) {
+    pending *p = &im->rows[r];
+    rc = flush_refusals(im, db, &next_refusal, p->line, err);
+    for (size_t i = 0; i < k->nfields; i++) v[i] = im->text.data + p->off[i];
+    fz_error e = {0};
+    int ins = 0;
+    fz_err bad = rc ? rc : fz_rec_check_all(db, im->o.by, k, id, v, &e);
+    if (!bad) {
+      rc = fz_rec_insert_run(db, st, k, id, v, now, &ins, err);
+      if (!rc && !ins) bad = fz_rec_exists_error(k, v, &e);
+    }
+    if (rc) break;
+    if (bad == FZ_DB || bad == FZ_NOMEM || bad == FZ_BUSY) {
+      rc = bad;
+      *err = e;
+      break;
+    }
+    if (bad) {
+      im->stats.rejected++;
+      if (im->o.reject &&
+          im->o.reject(im->o.reject_ctx, db, p->line, e.field, e.message))
+        rc = fz_error_set(err, FZ_DB, "", "cannot record a rejected row");
+      continue;
+    }
+    id++;
+    inserted++;
+  }
+  fz_stmt_finalize(st);
+  if (!rc) rc = flush_refusals(im, db, &next_refusal, -1, err);
+  long first_line = 0, last_line = 0;
+  if (im->nrows) first_line = im->rows[0].line, last_line = im->rows[im->nrows - 1].line;
+  if (im->nrefused) {
+    if (!first_line || im->refused[0].line < first_line)
+      first_line = im->refused[0].line;
+    if (im->refused[im->nrefused - 1].line > last_line)
+      last_line = im->refused[im->nrefused - 1].line;
+  }
+  if (!rc) {
+    char action[64];
+    snprintf(action, sizeof action, "%s.import", k->object);
+    json_t *data = json_pack(
+        "{s:s, s:s, s:s, s:I, s:[I,I], s:I, s:I, s:o}", "kind", k->name,
+        "file_name", im->o.file_name ? im->o.file_name : "", "file_sm3",
+        im->o.file_sm3 ? im->o.file_sm3 : "", "batch",
+        (json_int_t)im->stats.batches + 1, "lines", (json_int_t)first_line,
+        (json_int_t)last_line, "inserted", (json_int_t)inserted, "rejected",
+        (json_int_t)(im->stats.rejected - rejected_before), "ids",
+        inserted ? json_pack("[I,I]", (json_int_t)first_id,
+                             (json_int_t)(first_id + inserted - 1))
+                 : json_array());
+    fz_event ev = {im->o.by->actor, action, "import",
+                   im->o.object_id ? im->o.object_id : "", data};
+    rc = data ? fz_ledger_append(db, &ev, now, NULL, err)
+              : fz_error_set(err, FZ_NOMEM, "", NULL);
+    json_decref(data);
+  }
+  if (rc) {
+    /* The batch is undone by the caller: its counts with it. */
+    im->stats.rejected = rejected_before;
+    return rc;
+  }
+  im->stats.inserted += inserted;
+  im->stats.batches++;
+  im->nrows = 0;
+  im->nrefused = 0;
+  fz_buf_reset(&im->text);
+  return FZ_OK;
+}
+
+void fz_import_get_stats(const fz_import *im, fz_import_stats *s) {
+  *s = im->stats;
+}
+
+void fz_import_free(fz_import *im) {
+  if (!im) return;
+  free(im->rows);
+  free(im->refused);
+  fz_buf_free(&im->text);
+  free(im);
+}
+
+fz_err fz_import_file_sm3(const char *path, char hex[65], fz_error *err) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return fz_error_set(err, FZ_IO, "file", "cannot open %s", path);
+  EVP_MD_CTX *c = EVP_MD_CTX_new();
+  EVP_MD *md = EVP_MD_fetch(NULL, "SM3", NULL);
+  char *buf = malloc(1 << 16);
+  int ok = buf && c && md && EVP_DigestInit_ex(c, md, NULL);
+  size_t n;
+  while (ok && (n = fread(buf, 1, 1 << 16, f)) > 0)
+    ok = EVP_DigestUpdate(c, buf, n);
+  ok = ok && !ferror(f);
+  unsigned char d[32];
+  unsigned len = 0;
+  ok = ok && EVP_DigestFinal_ex(c, d, &len) && len == 32;
+  EVP_MD_CTX_free(c);
+  EVP_MD_free(md);
+  free(buf);
+  fclose(f);
+  if (!ok) return fz_error_set(err, FZ_IO, "file", "cannot hash %s", path);
+  for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", d[i]);
+  return FZ_OK;
+}

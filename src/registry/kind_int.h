@@ -1,0 +1,70 @@
+/* kind_int.h — inside the registry: the description of a kind of record
+ * (kinds.c) that the generic code of record.c, import.c and export.c
+ * works from. */
+#ifndef FZ_REGISTRY_KIND_INT_H
+#define FZ_REGISTRY_KIND_INT_H
+
+#include "auth/role.h"
+#include "core/buf.h"
+#include "registry/registry.h"
+
+/* A record's normalised values (as fz_rec) with the id it has or will
+ * have: what the hooks look at. */
+typedef struct fz_rview {
+  int64_t id; /* 0 while creating */
+  const char *const *v;
+} fz_rview;
+
+struct fz_rkind {
+  fz_reg_kind kind;
+  const char *name;   /* "entities": path segment, import/export name */
+  const char *label;  /* "监管对象" */
+  const char *object; /* "entity": ledger object type and action prefix */
+  const char *table;
+  const fz_rfield *fields;
+  size_t nfields;
+  int key;            /* index of the key field, or -1 */
+  int search;         /* index of the field ?q= searches (name) */
+  fz_perm write_perm; /* what creating and changing needs */
+  /* Rules across fields and against other records, on the values a
+   * record will have after the change; NULL = none. */
+  fz_err (*check)(fz_db *db, const fz_rview *r, fz_error *err);
+  /* Appends " AND …" restricting rows of the table (alias t) to by's
+   * scope, binding with fz_buf text; NULL = no scope (catalogues).  Each
+   * '?' it adds is bound in order from binds[*nbind++]. */
+  fz_err (*scope_sql)(fz_db *db, const fz_scope *s, fz_buf *sql,
+                      const char **binds, int *nbind, char *store,
+                      size_t store_size, fz_error *err);
+  /* Adds derived members to a record's JSON (a region's name, a
+   * certificate's state today); NULL = none. */
+  fz_err (*decorate)(fz_db *db, const fz_rview *r, fz_reg_view view, json_t *o,
+                     fz_error *err);
+};
+
+/* The index of the field named name in kind k (which must exist). */
+int fz_reg_idx(const fz_rkind *k, const char *name);
+
+/* The department-tree path ("/1/5/") of department id into buf: FZ_OK,
+ * FZ_NOTFOUND. */
+fz_err fz_reg_department_path(fz_db *db, int64_t id, char *buf, size_t size,
+                              fz_error *err);
+
+/* Appends the scope restriction of a department id (its subtree) and a
+ * region prefix for a column holding a department id, e.g. "t.id" or
+ * "t.department_id".  Shared by the department, officer and conflict
+ * kinds. */
+fz_err fz_reg_scope_departments(fz_db *db, const fz_scope *s,
+                                const char *column, fz_buf *sql,
+                                const char **binds, int *nbind, char *store,
+                                size_t store_size, fz_error *err);
+
+/* The loaded choices of department kinds ("market", …) and GB/T 4754
+ * industries; FZ_NODATA when the data files are missing. */
+fz_err fz_reg_data_load(fz_error *err);
+const char *const *fz_reg_department_kinds(void); /* "market|市场监管", … */
+int fz_reg_industry_known(const char *code);
+
+/* The seal key set by fz_reg_set_seal_key, or NULL. */
+const fz_seal_key *fz_reg_seal_key(void);
+
+#endif

@@ -1,0 +1,710 @@
+/* record.c — creating, reading, changing, deactivating and listing
+ * registry records of every kind, from the field tables of kinds.c.
+ *
+ * Values travel as normalised text (see fz_rec); SQL is built from the
+ * field table, with the statement cache of store/db.h keeping each distinct
+ * text prepared once per connection. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "id/id.h"
+#include "id/seal.h"
+#include "ledger/ledger.h"
+#include "registry/rec_int.h"
+
+static const fz_seal_key *seal_key;
+
+void fz_reg_set_seal_key(const fz_seal_key *key) { seal_key = key; }
+const fz_seal_key *fz_reg_seal_key(void) { return seal_key; }
+
+/* ---- Columns -------------------------------------------------------------- */
+
+/* The SELECT list of a kind: t.id, one column per field (an ID number as its
+ * masked form), t.active, t.created_at, t.updated_at. */
+void fz_rec_select_list(const fz_rkind *k, fz_buf *sql) {
+  fz_buf_puts(sql, "t.id");
+  for (size_t i = 0; i < k->nfields; i++)
+    fz_buf_printf(sql, ", t.%s", k->fields[i].type == FZ_F_RESIDENT
+                                     ? "id_masked"
+                                     : k->fields[i].name);
+  fz_buf_puts(sql, ", t.active, t.created_at, t.updated_at");
+}
+
+/* Reads the current row (laid out as fz_rec_select_list) into row. */
+void fz_rec_read(const fz_rkind *k, const fz_stmt *st, fz_rec_row *row) {
+  row->id = fz_stmt_column_int64(st, 0);
+  for (size_t i = 0; i < k->nfields; i++) {
+    int c = (int)i + 1;
+    char *b = row->buf[i];
+    if (fz_stmt_column_is_null(st, c)) {
+      b[0] = '\0';
+    } else if (k->fields[i].type == FZ_F_INT ||
+               k->fields[i].type == FZ_F_BOOL) {
+      snprintf(b, FZ_REC_VALUE_MAX, "%" PRId64, fz_stmt_column_int64(st, c));
+    } else {
+      snprintf(b, FZ_REC_VALUE_MAX, "%s", fz_stmt_column_text(st, c));
+    }
+    row->v[i] = b;
+  }
+  int c = (int)k->nfields + 1;
+  row->active = (int)fz_stmt_column_int64(st, c);
+  row->created_at = fz_stmt_column_int64(st, c + 1);
+  row->updated_at = fz_stmt_column_int64(st, c + 2);
+}
+
+/* ---- Permission and scope ------------------------------------------------- */
+
+static fz_err need(const fz_principal *by, fz_perm perm, fz_error *err) {
+  if (by->cli || fz_role_can(by->scope.roles, perm)) return FZ_OK;
+  return fz_error_set(err, FZ_FORBIDDEN, "",
+                      "此账号无权执行该操作（需要 %s 权限） / this account may "
+                      "not do that (it needs the %s permission)",
+                      fz_perm_name(perm), fz_perm_name(perm));
+}
+
+int fz_reg_can_write(const fz_principal *by, fz_reg_kind kind) {
+  return by->cli || fz_role_can(by->scope.roles, fz_reg_kind_get(kind)->write_perm);
+}
+
+fz_err fz_rec_scope_sql(fz_db *db, const fz_principal *by, const fz_rkind *k,
+                        fz_buf *sql, const char **binds, int *nbind,
+                        char *store, size_t store_size, fz_error *err) {
+  if (by->cli || !k->scope_sql) return FZ_OK;
+  return k->scope_sql(db, &by->scope, sql, binds, nbind, store, store_size,
+                      err);
+}
+
+/* 1 in *yes if record id of kind k exists within by's scope. */
+static fz_err visible(fz_db *db, const fz_principal *by, const fz_rkind *k,
+                      int64_t id, int *yes, fz_error *err) {
+  fz_buf sql;
+  fz_buf_init(&sql, 4096);
+  const char *binds[8];
+  int nbind = 0;
+  char store[512];
+  fz_buf_printf(&sql, "SELECT 1 FROM %s t WHERE t.id = ?", k->table);
+  fz_err rc = fz_rec_scope_sql(db, by, k, &sql, binds, &nbind, store,
+                               sizeof store, err);
+  fz_stmt *st = NULL;
+  if (!rc) rc = sql.err ? fz_error_set(err, sql.err, "", NULL) : FZ_OK;
+  if (!rc) rc = fz_db_prepare(db, sql.data, &st, err);
+  fz_buf_free(&sql);
+  if (rc) return rc;
+  fz_stmt_bind_int64(st, 1, id);
+  for (int i = 0; i < nbind; i++) fz_stmt_bind_text(st, i + 2, binds[i], -1);
+  int r = fz_stmt_step(st, err);
+  fz_stmt_finalize(st);
+  if (r != FZ_STEP_ROW && r != FZ_STEP_DONE) return (fz_err)r;
+  *yes = r == FZ_STEP_ROW;
+  return FZ_OK;
+}
+
+static fz_err out_of_scope(const char *field, const char *what,
+                           fz_error *err) {
+  return fz_error_set(err, FZ_FORBIDDEN, field,
+                      "%s不在本账号的数据范围内 / %s lies outside this "
+                      "account's data scope (DESIGN §8)",
+                      what, field);
+}
+
+/* May by create or keep a record with these values?  The regions it names
+ * must lie within by's region prefix, and the record it hangs from (a
+ * department's parent, an officer's department, a conflict's officer) must
+ * be one by can see. */
+static fz_err scope_allows(fz_db *db, const fz_principal *by,
+                           const fz_rkind *k, const char *const *v,
+                           fz_error *err) {
+  if (by->cli) return FZ_OK;
+  for (size_t i = 0; i < k->nfields; i++)
+    if (k->fields[i].type == FZ_F_REGION && v[i] && *v[i] &&
+        !fz_scope_allows_region(&by->scope, v[i]))
+      return out_of_scope(k->fields[i].name, "行政区划", err);
+  const char *field = NULL;
+  fz_reg_kind parent = FZ_REG_DEPARTMENT;
+  if (k->kind == FZ_REG_DEPARTMENT) field = "parent_id";
+  else if (k->kind == FZ_REG_OFFICER) field = "department_id";
+  else if (k->kind == FZ_REG_CONFLICT) field = "officer_id", parent = FZ_REG_OFFICER;
+  if (!field) return FZ_OK;
+  const char *ref = v[fz_reg_idx(k, field)];
+  if (!ref || !*ref) {
+    /* A top-level department is only for whoever has no department. */
+    return by->scope.department_id ? out_of_scope(field, "上级主体", err)
+                                   : FZ_OK;
+  }
+  int yes = 0;
+  fz_err rc = visible(db, by, fz_reg_kind_get(parent), strtoll(ref, NULL, 10),
+                      &yes, err);
+  if (!rc && !yes) rc = out_of_scope(field, "所属或上级", err);
+  return rc;
+}
+
+/* ---- Ledger ----------------------------------------------------------------- */
+
+/* The value of field i as the ledger and the portal may show it: a
+ * person's name masked, an ID number already masked. */
+static json_t *shown(const fz_rfield *f, const char *v, int mask) {
+  if (!v || !*v) return json_null();
+  if (f->type == FZ_F_INT) return json_integer(strtoll(v, NULL, 10));
+  if (f->type == FZ_F_BOOL) return json_boolean(strcmp(v, "1") == 0);
+  if (f->type == FZ_F_TAGS) {
+    json_t *a = json_array();
+    const char *p = v;
+    while (a && *p) {
+      size_t n = strcspn(p, ";");
+      json_array_append_new(a, json_stringn(p, n));
+      p += n + (p[n] == ';');
+    }
+    return a;
+  }
+  if (f->type == FZ_F_RESIDENT && !strchr(v, '*')) {
+    /* A value on its way in (a creation's event): never shown whole. */
+    char m[32];
+    return json_string(fz_mask_resident(v, m, sizeof m) == FZ_OK ? m : "*");
+  }
+  if (mask && (f->flags & FZ_FF_PERSONAL)) {
+    char m[256];
+    if (fz_mask_name(v, m, sizeof m) == FZ_OK) return json_string(m);
+    return json_string("*");
+  }
+  return json_string(v);
+}
+
+/* The JSON member name of field f: an ID number is only ever shown masked. */
+static const char *member(const fz_rfield *f) {
+  return f->type == FZ_F_RESIDENT ? "id_number_masked" : f->name;
+}
+
+fz_err fz_rec_event(fz_db *db, const fz_principal *by, const fz_rkind *k,
+                    const char *verb, int64_t id, json_t *data, int64_t now,
+                    fz_error *err) {
+  char action[64], oid[24];
+  snprintf(action, sizeof action, "%s.%s", k->object, verb);
+  snprintf(oid, sizeof oid, "%lld", (long long)id);
+  if (!data) return fz_error_set(err, FZ_NOMEM, "", NULL);
+  fz_event ev = {by->actor, action, k->object, oid, data};
+  fz_err rc = fz_ledger_append(db, &ev, now, NULL, err);
+  json_decref(data);
+  return rc;
+}
+
+/* The ledger's view of a record's values: names masked. */
+static json_t *ledger_values(const fz_rkind *k, const char *const *v) {
+  json_t *o = json_object();
+  for (size_t i = 0; o && i < k->nfields; i++)
+    json_object_set_new(o, member(&k->fields[i]), shown(&k->fields[i], v[i], 1));
+  return o;
+}
+
+/* ---- Checking a whole record ------------------------------------------------ */
+
+fz_err fz_rec_normalise(const fz_rkind *k, const fz_rec *in, int creating,
+                        fz_rec_row *out, fz_error *err) {
+  for (size_t i = 0; i < k->nfields; i++) {
+    const fz_rfield *f = &k->fields[i];
+    const char *s = in->v[i];
+    out->v[i] = NULL;
+    if (!s && !creating) continue;
+    if (!s) s = "";
+    fz_err rc = fz_reg_value_check(k->kind, i, s, out->buf[i],
+                                   FZ_REC_VALUE_MAX, &out->v[i], err);
+    if (rc) return rc;
+    /* An optional status starts as its first choice (存续). */
+    if (creating && !*out->v[i] && f->type == FZ_F_ENUM && f->choices &&
+        strcmp(f->name, "status") == 0)
+      snprintf(out->buf[i], FZ_REC_VALUE_MAX, "%.*s",
+               (int)strcspn(f->choices[0], "|"), f->choices[0]);
+    if (creating && !*out->v[i] && f->type == FZ_F_BOOL)
+      snprintf(out->buf[i], FZ_REC_VALUE_MAX, "0");
+  }
+  /* A record with a USCC and no region takes the region of its code's
+   * registration authority (positions 3–8). */
+  int uscc = -1, region = -1;
+  for (size_t i = 0; i < k->nfields; i++) {
+    if (k->fields[i].type == FZ_F_USCC && (int)i == k->key) uscc = (int)i;
+    if (k->fields[i].type == FZ_F_REGION) region = (int)i;
+  }
+  if (creating && uscc >= 0 && region >= 0 && !*out->v[region] &&
+      *out->v[uscc]) {
+    snprintf(out->buf[region], FZ_REC_VALUE_MAX, "%.6s", out->v[uscc] + 2);
+    out->v[region] = out->buf[region];
+  }
+  return FZ_OK;
+}
+
+/* Binds value v of field f at *idx (advancing it; an ID number takes three
+ * parameters: sealed, index, masked). */
+static fz_err bind_value(fz_stmt *st, const fz_rkind *k, size_t i,
+                         const char *v, int *idx, fz_error *err) {
+  const fz_rfield *f = &k->fields[i];
+  int empty = !v || !*v;
+  if (f->type == FZ_F_RESIDENT) {
+    if (empty) {
+      for (int j = 0; j < 3; j++) fz_stmt_bind_null(st, (*idx)++);
+      return FZ_OK;
+    }
+    const fz_seal_key *key = fz_reg_seal_key();
+    if (!key)
+      return fz_error_set(err, FZ_NODATA, f->name,
+                          "no key to seal ID numbers is loaded (config "
+                          "id_key); cannot store %s",
+                          f->label);
+    unsigned char sealed[64 + FZ_SEAL_OVERHEAD], index[32];
+    size_t len;
+    char masked[32];
+    fz_err rc = fz_seal(key, v, strlen(v), sealed, sizeof sealed, &len, err);
+    if (!rc) rc = fz_seal_index(key, v, index, err);
+    if (!rc) rc = fz_mask_resident(v, masked, sizeof masked);
+    if (rc) return rc;
+    fz_stmt_bind_blob(st, (*idx)++, sealed, len);
+    fz_stmt_bind_blob(st, (*idx)++, index, sizeof index);
+    fz_stmt_bind_text(st, (*idx)++, masked, -1);
+    return FZ_OK;
+  }
+  if (f->type == FZ_F_INT || f->type == FZ_F_BOOL) {
+    if (empty) fz_stmt_bind_null(st, (*idx)++);
+    else fz_stmt_bind_int64(st, (*idx)++, strtoll(v, NULL, 10));
+  } else if (empty && (f->flags & FZ_FF_KEY)) {
+    fz_stmt_bind_null(st, (*idx)++); /* no certificate: no number */
+  } else {
+    fz_stmt_bind_text(st, (*idx)++, v ? v : "", -1);
+  }
+  return FZ_OK;
+}
+
+/* The unique columns whose clash means "already registered". */
+static const char *unique_columns(const fz_rkind *k) {
+  if (k->key >= 0) return k->fields[k->key].name;
+  return k->kind == FZ_REG_CONFLICT ? "officer_id, entity_uscc" : NULL;
+}
+
+void fz_rec_insert_sql(const fz_rkind *k, fz_buf *sql) {
+  fz_buf_printf(sql, "INSERT INTO %s (id", k->table);
+  size_t params = 1;
+  for (size_t i = 0; i < k->nfields; i++) {
+    if (k->fields[i].type == FZ_F_RESIDENT) {
+      fz_buf_puts(sql, ", id_sealed, id_index, id_masked");
+      params += 3;
+    } else {
+      fz_buf_printf(sql, ", %s", k->fields[i].name);
+      params++;
+    }
+  }
+  fz_buf_puts(sql, ", active, created_at, updated_at) VALUES (");
+  for (size_t i = 0; i < params; i++) fz_buf_puts(sql, i ? ", ?" : "?");
+  fz_buf_puts(sql, ", 1, ?, ?)");
+  const char *u = unique_columns(k);
+  if (u) fz_buf_printf(sql, " ON CONFLICT (%s) DO NOTHING", u);
+  fz_buf_puts(sql, " RETURNING id");
+}
+
+/* An officer's ID number belongs to one officer record. */
+static fz_err id_number_free(fz_db *db, const fz_rkind *k, const char *v,
+                             int64_t self, fz_error *err) {
+  const fz_seal_key *key = fz_reg_seal_key();
+  if (!v || !*v || !key) return FZ_OK;
+  unsigned char index[32];
+  fz_err rc = fz_seal_index(key, v, index, err);
+  fz_stmt *st;
+  if (!rc)
+    rc = fz_db_prepare(db, "SELECT id FROM officers WHERE id_index = ? AND id <> ?",
+                       &st, err);
+  if (rc) return rc;
+  fz_stmt_bind_blob(st, 1, index, sizeof index);
+  fz_stmt_bind_int64(st, 2, self);
+  int r = fz_stmt_step(st, err);
+  int64_t other = r == FZ_STEP_ROW ? fz_stmt_column_int64(st, 0) : 0;
+  fz_stmt_finalize(st);
+  if (r != FZ_STEP_ROW && r != FZ_STEP_DONE) return (fz_err)r;
+  if (other)
+    return fz_error_set(err, FZ_EXISTS, "id_number",
+                        "该身份证号已登记为执法人员 %lld / this ID number is "
+                        "already registered (officer %lld)",
+                        (long long)other, (long long)other);
+  return FZ_OK;
+}
+
+fz_err fz_rec_check_all(fz_db *db, const fz_principal *by, const fz_rkind *k,
+                        int64_t id, const char *const *v, fz_error *err) {
+  for (size_t i = 0; i < k->nfields; i++)
+    if (k->fields[i].type == FZ_F_RESIDENT) {
+      fz_err rc = id_number_free(db, k, v[i], id, err);
+      if (rc) return rc;
+    }
+  fz_rview view = {id, v};
+  fz_err rc = k->check ? k->check(db, &view, err) : FZ_OK;
+  if (!rc) rc = scope_allows(db, by, k, v, err);
+  return rc;
+}
+
+fz_err fz_rec_insert_prepare(fz_db *db, const fz_rkind *k, fz_stmt **st,
+                             fz_error *err) {
+  fz_buf sql;
+  fz_buf_init(&sql, 4096);
+  fz_rec_insert_sql(k, &sql);
+  fz_err rc = sql.err ? fz_error_set(err, sql.err, "", NULL)
+                      : fz_db_prepare(db, sql.data, st, err);
+  fz_buf_free(&sql);
+  return rc;
+}
+
+fz_err fz_rec_insert_run(fz_db *db, fz_stmt *st, const fz_rkind *k,
+                         int64_t id, const char *const *v, int64_t now,
+                         int *inserted, fz_error *err) {
+  int idx = 1;
+  fz_err rc = fz_stmt_bind_int64(st, idx++, id);
+  for (size_t i = 0; i < k->nfields && !rc; i++)
+    rc = bind_value(st, k, i, v[i], &idx, err);
+  if (!rc) {
+    fz_stmt_bind_int64(st, idx++, now);
+    fz_stmt_bind_int64(st, idx++, now);
+    int r = fz_stmt_step(st, err);
+    if (r == FZ_STEP_ROW) *inserted = 1;
+    else if (r == FZ_STEP_DONE) *inserted = 0;
+    else rc = (fz_err)r;
+  }
+  fz_stmt_reset(st);
+  if (!rc && *inserted && k->kind == FZ_REG_DEPARTMENT)
+    rc = fz_rec_department_place(db, id, err);
+  return rc;
+}
+
+fz_err fz_rec_insert(fz_db *db, const fz_rkind *k, int64_t id,
+                     const char *const *v, int64_t now, int *inserted,
+                     fz_error *err) {
+  fz_stmt *st;
+  fz_err rc = fz_rec_insert_prepare(db, k, &st, err);
+  if (!rc) rc = fz_rec_insert_run(db, st, k, id, v, now, inserted, err);
+  fz_stmt_finalize(st);
+  return rc;
+}
+
+fz_err fz_rec_next_id(fz_db *db, const fz_rkind *k, int64_t *id,
+                      fz_error *err) {
+  char sql[96];
+  snprintf(sql, sizeof sql, "SELECT COALESCE(MAX(id), 0) + 1 FROM %s",
+           k->table);
+  return fz_db_query_int64(db, sql, id, err);
+}
+
+fz_err fz_rec_exists_error(const fz_rkind *k, const char *const *v,
+                           fz_error *err) {
+  if (k->key >= 0)
+    return fz_error_set(err, FZ_EXISTS, k->fields[k->key].name,
+                        "%s %s 已登记 / already registered",
+                        k->fields[k->key].label, v[k->key]);
+  return fz_error_set(err, FZ_EXISTS, "entity_uscc",
+                      "该回避关系已登记 / this conflict is already recorded");
+}
+
+fz_err fz_reg_create(fz_db *db, const fz_principal *by, fz_reg_kind kind,
+                     const fz_rec *rec, int64_t now, int64_t *id,
+                     fz_error *err) {
+  const fz_rkind *k = fz_reg_kind_get(kind);
+  fz_rec_row *row = malloc(sizeof *row);
+  if (!row) return fz_error_set(err, FZ_NOMEM, "", NULL);
+  int inserted = 0;
+  fz_err rc = need(by, k->write_perm, err);
+  if (!rc) rc = fz_rec_normalise(k, rec, 1, row, err);
+  if (!rc) rc = fz_rec_next_id(db, k, id, err);
+  if (!rc) rc = fz_rec_check_all(db, by, k, *id, row->v, err);
+  if (!rc) rc = fz_rec_insert(db, k, *id, row->v, now, &inserted, err);
+  if (!rc && !inserted) rc = fz_rec_exists_error(k, row->v, err);
+  if (!rc)
+    rc = fz_rec_event(db, by, k, "create", *id, ledger_values(k, row->v), now,
+                      err);
+  free(row);
+  return rc;
+}
+
+/* ---- Reading one record ----------------------------------------------------- */
+
+fz_err fz_rec_load(fz_db *db, const fz_principal *by, const fz_rkind *k,
+                   int64_t id, fz_rec_row *row, fz_error *err) {
+  fz_buf sql;
+  fz_buf_init(&sql, 8192);
+  const char *binds[8];
+  int nbind = 0;
+  char store[512];
+  fz_buf_puts(&sql, "SELECT ");
+  fz_rec_select_list(k, &sql);
+  fz_buf_printf(&sql, " FROM %s t WHERE t.id = ?", k->table);
+  fz_err rc = fz_rec_scope_sql(db, by, k, &sql, binds, &nbind, store,
+                               sizeof store, err);
+  fz_stmt *st = NULL;
+  if (!rc) rc = sql.err ? fz_error_set(err, sql.err, "", NULL) : FZ_OK;
+  if (!rc) rc = fz_db_prepare(db, sql.data, &st, err);
+  fz_buf_free(&sql);
+  if (rc) return rc;
+  fz_stmt_bind_int64(st, 1, id);
+  for (int i = 0; i < nbind; i++) fz_stmt_bind_text(st, i + 2, binds[i], -1);
+  int r = fz_stmt_step(st, err);
+  if (r == FZ_STEP_ROW) fz_rec_read(k, st, row);
+  fz_stmt_finalize(st);
+  if (r == FZ_STEP_ROW) return FZ_OK;
+  if (r == FZ_STEP_DONE)
+    return fz_error_set(err, FZ_NOTFOUND, "id", "%s %lld 不存在 / no %s %lld",
+                        k->label, (long long)id, k->object, (long long)id);
+  return (fz_err)r;
+}
+
+json_t *fz_rec_json(fz_db *db, const fz_rkind *k, const fz_rec_row *row,
+                    fz_reg_view view) {
+  json_t *o = json_object();
+  if (!o) return NULL;
+  json_object_set_new(o, "id", json_integer(row->id));
+  for (size_t i = 0; i < k->nfields; i++) {
+    const fz_rfield *f = &k->fields[i];
+    if (view == FZ_VIEW_PUBLIC && !(f->flags & FZ_FF_PUBLIC)) continue;
+    json_object_set_new(o, member(f),
+                        shown(f, row->v[i], view == FZ_VIEW_PUBLIC));
+  }
+  json_object_set_new(o, "active", json_boolean(row->active));
+  if (view == FZ_VIEW_FULL) {
+    json_object_set_new(o, "created_at", json_integer(row->created_at));
+    json_object_set_new(o, "updated_at", json_integer(row->updated_at));
+  }
+  if (k->decorate) {
+    fz_rview rv = {row->id, (const char *const *)row->v};
+    fz_error ignored;
+    k->decorate(db, &rv, view, o, &ignored);
+  }
+  return o;
+}
+
+fz_err fz_reg_get(fz_db *db, const fz_principal *by, fz_reg_kind kind,
+                  int64_t id, fz_reg_view view, json_t **out, fz_error *err) {
+  const fz_rkind *k = fz_reg_kind_get(kind);
+  fz_rec_row *row = malloc(sizeof *row);
+  if (!row) return fz_error_set(err, FZ_NOMEM, "", NULL);
+  fz_err rc = view == FZ_VIEW_PUBLIC ? FZ_OK
+                                     : need(by, FZ_PERM_READ_BUSINESS, err);
+  if (!rc) rc = fz_rec_load(db, by, k, id, row, err);
+  if (!rc && !(*out = fz_rec_json(db, k, row, view)))
+    rc = fz_error_set(err, FZ_NOMEM, "", NULL);
+  free(row);
+  return rc;
+}
+
+fz_err fz_reg_find(fz_db *db, const fz_principal *by, fz_reg_kind kind,
+                   const char *key, int64_t *id, fz_error *err) {
+  const fz_rkind *k = fz_reg_kind_get(kind);
+  if (k->key < 0)
+    return fz_error_set(err, FZ_UNSUPPORTED, "kind", "%s have no code",
+                        k->name);
+  char norm[FZ_REC_VALUE_MAX];
+  const char *v;
+  fz_err rc = fz_reg_value_check(kind, (size_t)k->key, key, norm, sizeof norm,
+                                 &v, err);
+  if (!rc && !*v)
+    rc = fz_error_set(err, FZ_MISSING, k->fields[k->key].name, "empty code");
+  if (rc) return rc;
+  char sql[128];
+  snprintf(sql, sizeof sql, "SELECT id FROM %s WHERE %s = ?", k->table,
+           k->fields[k->key].name);
+  fz_stmt *st;
+  if ((rc = fz_db_prepare(db, sql, &st, err))) return rc;
+  fz_stmt_bind_text(st, 1, v, -1);
+  int r = fz_stmt_step(st, err);
+  *id = r == FZ_STEP_ROW ? fz_stmt_column_int64(st, 0) : 0;
+  fz_stmt_finalize(st);
+  if (r != FZ_STEP_ROW && r != FZ_STEP_DONE) return (fz_err)r;
+  int yes = 0;
+  if (*id) rc = visible(db, by, k, *id, &yes, err);
+  if (rc) return rc;
+  if (!yes)
+    return fz_error_set(err, FZ_NOTFOUND, k->fields[k->key].name,
+                        "%s %s 不存在 / no %s with this code",
+                        k->fields[k->key].label, v, k->object);
+  return FZ_OK;
+}
+
+/* ---- Changing a record ------------------------------------------------------ */
+
+fz_err fz_reg_update(fz_db *db, const fz_principal *by, fz_reg_kind kind,
+                     int64_t id, const fz_rec *rec, int64_t now,
+                     fz_error *err) {
+  const fz_rkind *k = fz_reg_kind_get(kind);
+  fz_rec_row *old = malloc(sizeof *old), *neu = malloc(sizeof *neu);
+  const char *merged[FZ_REC_MAX_FIELDS];
+  json_t *changes = json_object();
+  fz_buf sql;
+  fz_buf_init(&sql, 8192);
+  fz_err rc = old && neu && changes ? FZ_OK
+                                    : fz_error_set(err, FZ_NOMEM, "", NULL);
+  if (!rc) rc = need(by, k->write_perm, err);
+  if (!rc) rc = fz_rec_load(db, by, k, id, old, err);
+  if (!rc) rc = fz_rec_normalise(k, rec, 0, neu, err);
+  size_t changed = 0;
+  for (size_t i = 0; !rc && i < k->nfields; i++) {
+    const fz_rfield *f = &k->fields[i];
+    const char *nv = neu->v[i];
+    merged[i] = old->v[i];
+    /* An ID number is stored sealed: any value given replaces it. */
+    int differs = nv && (f->type == FZ_F_RESIDENT ? *nv != '\0'
+                                                  : strcmp(nv, old->v[i]) != 0);
+    if (!differs) continue;
+    if ((f->flags & FZ_FF_KEY) && *old->v[i])
+      rc = fz_error_set(err, FZ_CONFLICT, f->name,
+                        "%s 不能修改 / a record's %s never changes", f->label,
+                        f->name);
+    if ((f->flags & FZ_FF_REQUIRED) && !*nv)
+      rc = fz_error_set(err, FZ_MISSING, f->name, "%s 不能为空 / required",
+                        f->label);
+    merged[i] = nv;
+    changed++;
+    char masked[32] = "";
+    if (f->type == FZ_F_RESIDENT) fz_mask_resident(nv, masked, sizeof masked);
+    json_object_set_new(
+        changes, member(f),
+        json_pack("{s:o, s:o}", "from", shown(f, old->v[i], 1), "to",
+                  f->type == FZ_F_RESIDENT ? json_string(masked)
+                                           : shown(f, nv, 1)));
+  }
+  if (!rc && !changed)
+    rc = fz_error_set(err, FZ_CONFLICT, "", "没有要修改的内容 / nothing would "
+                                            "change");
+  if (!rc) rc = fz_rec_check_all(db, by, k, id, merged, err);
+  fz_stmt *st = NULL;
+  if (!rc) {
+    fz_buf_printf(&sql, "UPDATE %s SET updated_at = ?", k->table);
+    for (size_t i = 0; i < k->nfields; i++) {
+      if (merged[i] == old->v[i]) continue;
+      if (k->fields[i].type == FZ_F_RESIDENT)
+        fz_buf_puts(&sql, ", id_sealed = ?, id_index = ?, id_masked = ?");
+      else
+        fz_buf_printf(&sql, ", %s = ?", k->fields[i].name);
+    }
+    fz_buf_puts(&sql, " WHERE id = ?");
+    rc = sql.err ? fz_error_set(err, sql.err, "", NULL)
+                 : fz_db_prepare(db, sql.data, &st, err);
+  }
+  if (!rc) {
+    int idx = 1;
+    fz_stmt_bind_int64(st, idx++, now);
+    for (size_t i = 0; i < k->nfields && !rc; i++)
+      if (merged[i] != old->v[i])
+        rc = bind_value(st, k, i, merged[i], &idx, err);
+    fz_stmt_bind_int64(st, idx, id);
+    int r = rc ? FZ_STEP_DONE : fz_stmt_step(st, err);
+    if (!rc && r != FZ_STEP_DONE) rc = (fz_err)r;
+  }
+  fz_stmt_finalize(st);
+  if (!rc && kind == FZ_REG_DEPARTMENT &&
+      merged[fz_reg_idx(k, "parent_id")] != old->v[fz_reg_idx(k, "parent_id")])
+    rc = fz_rec_department_place(db, id, err);
+  if (!rc) {
+    rc = fz_rec_event(db, by, k, "update", id,
+                      json_pack("{s:O}", "changes", changes), now, err);
+  }
+  json_decref(changes);
+  fz_buf_free(&sql);
+  free(old);
+  free(neu);
+  return rc;
+}
+
+fz_err fz_reg_set_active(fz_db *db, const fz_principal *by, fz_reg_kind kind,
+                         int64_t id, int active, const char *reason,
+                         int64_t now, fz_error *err) {
+  const fz_rkind *k = fz_reg_kind_get(kind);
+  fz_rec_row *row = malloc(sizeof *row);
+  if (!row) return fz_error_set(err, FZ_NOMEM, "", NULL);
+  fz_err rc = need(by, k->write_perm, err);
+  if (!rc && (!reason || !*reason || strlen(reason) > 512))
+    rc = fz_error_set(err, FZ_MISSING, "reason",
+                      "请说明理由（1–512 字节） / give a reason (1 to 512 "
+                      "bytes)");
+  if (!rc) rc = fz_rec_load(db, by, k, id, row, err);
+  if (!rc && row->active == active)
+    rc = fz_error_set(err, FZ_CONFLICT, "active",
+                      active ? "%s %lld 已是启用状态 / already active"
+                             : "%s %lld 已停用 / already inactive",
+                      k->label, (long long)id);
+  /* A department with active officers or sub-departments stays. */
+  if (!rc && !active && kind == FZ_REG_DEPARTMENT) {
+    int64_t n = 0;
+    char sql[192];
+    snprintf(sql, sizeof sql,
+             "SELECT (SELECT COUNT(*) FROM departments WHERE parent_id = %lld "
+             "AND active = 1) + (SELECT COUNT(*) FROM officers WHERE "
+             "department_id = %lld AND active = 1)",
+             (long long)id, (long long)id);
+    rc = fz_db_query_int64(db, sql, &n, err);
+    if (!rc && n)
+      rc = fz_error_set(err, FZ_CONFLICT, "id",
+                        "该执法主体下仍有 %lld 个启用的下级主体或执法人员，"
+                        "请先调整 / %lld active sub-departments or officers "
+                        "still belong to it",
+                        (long long)n, (long long)n);
+  }
+  if (!rc) {
+    char sql[96];
+    snprintf(sql, sizeof sql,
+             "UPDATE %s SET active = ?, updated_at = ? WHERE id = ?",
+             k->table);
+    fz_stmt *st;
+    rc = fz_db_prepare(db, sql, &st, err);
+    if (!rc) {
+      fz_stmt_bind_int64(st, 1, active);
+      fz_stmt_bind_int64(st, 2, now);
+      fz_stmt_bind_int64(st, 3, id);
+      int r = fz_stmt_step(st, err);
+      fz_stmt_finalize(st);
+      if (r != FZ_STEP_DONE) rc = (fz_err)r;
+    }
+  }
+  if (!rc)
+    rc = fz_rec_event(db, by, k, active ? "reactivate" : "deactivate", id,
+                      json_pack("{s:s}", "reason", reason), now, err);
+  free(row);
+  return rc;
+}
+
+/* ---- Departments' places in the tree ---------------------------------------- */
+
+/* Sets the path of department id from its parent's and re-paths the
+ * departments below it. */
+fz_err fz_rec_department_place(fz_db *db, int64_t id, fz_error *err) {
+  char old[256] = "", path[256] = "/";
+  int64_t parent = 0;
+  fz_stmt *st;
+  fz_err rc = fz_db_prepare(
+      db,
+      "SELECT t.path, t.parent_id, p.path FROM departments t LEFT JOIN "
+      "departments p ON p.id = t.parent_id WHERE t.id = ?",
+      &st, err);
+  if (rc) return rc;
+  fz_stmt_bind_int64(st, 1, id);
+  int r = fz_stmt_step(st, err);
+  if (r == FZ_STEP_ROW) {
+    snprintf(old, sizeof old, "%s", fz_stmt_column_text(st, 0)
+                                        ? fz_stmt_column_text(st, 0)
+                                        : "");
+    parent = fz_stmt_column_int64(st, 1);
+    if (parent) snprintf(path, sizeof path, "%s", fz_stmt_column_text(st, 2));
+  }
+  fz_stmt_finalize(st);
+  if (r != FZ_STEP_ROW) return r == FZ_STEP_DONE ? FZ_NOTFOUND : (fz_err)r;
+  size_t len = strlen(path);
+  if (snprintf(path + len, sizeof path - len, "%lld/", (long long)id) >=
+      (int)(sizeof path - len))
+    return fz_error_set(err, FZ_TOOBIG, "parent_id",
+                        "执法主体层级过深 / the department tree is too deep");
+  /* The department and, when it moved, everything below it. */
+  rc = fz_db_prepare(db,
+                     "UPDATE departments SET path = CAST(? AS TEXT) || "
+                     "substr(path, CAST(? AS INTEGER)) WHERE id = ? OR "
+                     "(CAST(? AS TEXT) <> '' AND path LIKE CAST(? AS TEXT) || '%')",
+                     &st, err);
+  if (rc) return rc;
+  fz_stmt_bind_text(st, 1, path, -1);
+  fz_stmt_bind_int64(st, 2, (int64_t)strlen(old) + 1);
+  fz_stmt_bind_int64(st, 3, id);
+  fz_stmt_bind_text(st, 4, old, -1);
+  fz_stmt_bind_text(st, 5, old, -1);
+  r = fz_stmt_step(st, err);
+  fz_stmt_finalize(st);
+  return r == FZ_STEP_DONE ? FZ_OK : (fz_err)r;
+}
