@@ -65,6 +65,13 @@ fz_seal_key *fz_cli_seal_key(const fz_config *cfg, int create) {
   fz_seal_key *key = NULL;
   fz_err rc = fz_seal_key_load(path, &key, &e);
   if (rc == FZ_NOTFOUND && create) {
+    char dir[1100];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash && slash != dir) {
+      *slash = '\0';
+      mkdir(dir, 0750); /* one level, like var/ in a fresh checkout */
+    }
     rc = fz_seal_key_create(path, &e);
     if (!rc) rc = fz_seal_key_load(path, &key, &e);
   }
