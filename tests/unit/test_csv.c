@@ -34,10 +34,13 @@ static size_t read_src(void *ctx, char *buf, size_t size) {
 
 static fz_error last_err; /* the error of the last parse(), if any */
 static long last_line;    /* fz_csv_line after the last parse() */
+static long line_base;    /* lines of padding before the input (see parse) */
 
 /* Reads everything from c into t: the encoding, then "LINE:f|f|f" for each
- * record (CR and LF shown as \r and \n), then "$" at the end or "!name" on
- * an error.  Checks that every field is a C string of its length. */
+ * record (CR and LF shown as \r and \n), then "$" at the end or "!name@LINE"
+ * on an error, LINE being the one its message names.  Line numbers are
+ * counted from line_base, and records in the padding before it are left
+ * out.  Checks that every field is a C string of its length. */
 static void transcribe(fz_csv *c, fz_buf *t) {
   fz_buf_printf(t, "[%s]", fz_csv_encoding(c));
   const fz_csv_field *f;
@@ -46,10 +49,14 @@ static void transcribe(fz_csv *c, fz_buf *t) {
   fz_err rc;
   while ((rc = fz_csv_next(c, &f, &n, &err)) == FZ_OK) {
     CHECK(n >= 1);
-    fz_buf_printf(t, "%ld:", fz_csv_line(c));
     for (size_t i = 0; i < n; i++) {
       CHECK(f[i].s[f[i].len] == '\0');
       CHECK(strlen(f[i].s) == f[i].len);
+    }
+    long line = fz_csv_line(c) - line_base;
+    if (line <= 0) continue;
+    fz_buf_printf(t, "%ld:", line);
+    for (size_t i = 0; i < n; i++) {
       if (i) fz_buf_puts(t, "|");
       for (size_t k = 0; k < f[i].len; k++) {
         char ch = f[i].s[k];
@@ -62,10 +69,17 @@ static void transcribe(fz_csv *c, fz_buf *t) {
   }
   CHECK(f == NULL && n == 0);
   CHECK_INT(err.code, rc);
-  if (rc == FZ_NODATA) fz_buf_puts(t, "$");
-  else fz_buf_printf(t, "!%s", fz_err_name(rc));
+  if (rc == FZ_NODATA) {
+    fz_buf_puts(t, "$");
+  } else {
+    static const char mark[] = "第 ";
+    long at = 0;
+    if (strncmp(err.message, mark, strlen(mark)) == 0)
+      at = strtol(err.message + strlen(mark), NULL, 10) - line_base;
+    fz_buf_printf(t, "!%s@%ld", fz_err_name(rc), at);
+  }
   last_err = err;
-  last_line = fz_csv_line(c);
+  last_line = fz_csv_line(c) - line_base;
   /* The end and errors stick. */
   fz_error again;
   CHECK_INT(fz_csv_next(c, &f, &n, &again), rc);
@@ -74,13 +88,10 @@ static void transcribe(fz_csv *c, fz_buf *t) {
 
 /* Parses len bytes at data with the memory reader and with readers of 1, 2,
  * 3, 7 and 4093 bytes at a time, checks that all give the same transcript,
- * and returns it (valid until the next call).  Limits of 0 are defaults. */
-static const char *parse_limits(const char *data, size_t len,
-                                size_t max_field, size_t max_fields) {
-  static fz_buf first;
+ * and puts it in out. */
+static void parse_steps(const char *data, size_t len, size_t max_field,
+                        size_t max_fields, fz_buf *out) {
   static const size_t steps[] = {0, 1, 2, 3, 7, 4093};
-  fz_buf_free(&first);
-  fz_buf_init(&first, 0);
   for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
     fz_buf t;
     fz_buf_init(&t, 0);
@@ -101,15 +112,69 @@ static const char *parse_limits(const char *data, size_t len,
     }
     CHECK_INT(t.err, FZ_OK);
     if (i == 0) {
-      fz_buf_append(&first, t.data, t.len);
-    } else if (strcmp(t.data, first.data) != 0) {
+      fz_buf_append(out, t.data, t.len);
+    } else if (strcmp(t.data, out->data) != 0) {
       fprintf(stderr, "  step %zu gave\n%s\n  memory gave\n%s\n", steps[i],
-              t.data, first.data);
+              t.data, out->data);
       CHECK(0);
     }
     fz_buf_free(&t);
   }
-  return first.data;
+}
+
+/* The reader decides the encoding from the first 64 KiB, which it reads
+ * whole however small the reads of its source; only past them do small
+ * reads cut characters, CRLFs and "" in two.  So parse() reads every input
+ * also after 64 KiB of blank lines (and, for GB18030, a first line that is
+ * not UTF-8), and checks that it gives the same transcript. */
+#define WINDOW 65536
+
+/* Returns the transcript (see transcribe) of len bytes at data, read as
+ * parse_steps does, alone and after padding; valid until the next call.
+ * Limits of 0 are defaults.  last_err and last_line are those of the input
+ * read alone. */
+static const char *parse_limits(const char *data, size_t len,
+                                size_t max_field, size_t max_fields) {
+  static fz_buf plain;
+  fz_buf_free(&plain);
+  fz_buf_init(&plain, 0);
+  parse_steps(data, len, max_field, max_fields, &plain);
+  fz_error err = last_err;
+  long line = last_line;
+
+  static const char bom[] = "\xEF\xBB\xBF", gb[] = "\xc9\xf2\n"; /* 沈 */
+  const char *head = NULL;
+  size_t skip = 0;
+  if (strncmp(plain.data, "[UTF-8]", 7) == 0) {
+    head = "";
+  } else if (strncmp(plain.data, "[UTF-8 (BOM)]", 13) == 0) {
+    head = bom;
+    skip = 3;
+  } else if (strncmp(plain.data, "[GB18030]", 9) == 0) {
+    head = gb;
+    line_base = 1;
+  }
+  if (head) {
+    fz_buf padded, late;
+    fz_buf_init(&padded, 0);
+    fz_buf_init(&late, 0);
+    fz_buf_puts(&padded, head);
+    for (int i = 0; i < WINDOW; i++) fz_buf_puts(&padded, "\n");
+    line_base += WINDOW;
+    fz_buf_append(&padded, data + skip, len - skip);
+    parse_steps(padded.data, padded.len, max_field, max_fields, &late);
+    if (strcmp(late.data, plain.data) != 0) {
+      fprintf(stderr, "  after 64 KiB it gave\n%s\n  alone it gave\n%s\n",
+              late.data, plain.data);
+      CHECK(0);
+    }
+    fz_buf_free(&padded);
+    fz_buf_free(&late);
+  }
+  line_base = 0;
+  last_err = err;
+  last_line = line;
+  return plain.data;
 }
 
 static const char *parse_n(const char *data, size_t len) {
@@ -157,6 +222,8 @@ static void line_endings(void) {
   /* A lone CR ends a record too, and is a line. */
   CHECK_STR(parse("a,b\rc\r\rd"), "[UTF-8]1:a|b\n2:c\n4:d\n$");
   CHECK_STR(parse("\"p\rq\"\rr\r"), "[UTF-8]1:p\\rq\n3:r\n$");
+  /* CR, data, LF inside quotes: two line ends, not one CRLF. */
+  CHECK_STR(parse("\"p\rq\nr\",x\ns\n"), "[UTF-8]1:p\\rq\\nr|x\n4:s\n$");
   /* LF CR is two line ends, so a blank line between. */
   CHECK_STR(parse("a\n\rb\n"), "[UTF-8]1:a\n3:b\n$");
   CHECK_STR(parse("\"a\"\r\n\"b\"\r"), "[UTF-8]1:a\n2:b\n$");
@@ -213,7 +280,7 @@ static void utf8_bom(void) {
             "[UTF-8 (BOM)]1:\xEF\xBB\xBFx\n$");
   /* After a BOM the file is UTF-8 whatever follows. */
   CHECK_STR(parse("\xEF\xBB\xBF" "a\n\xc9\xf2\n"),
-            "[UTF-8 (BOM)]1:a\n!parse_error");
+            "[UTF-8 (BOM)]1:a\n!parse_error@2");
   CHECK_CONTAINS(last_err.message, "第 2 行");
 }
 
@@ -232,8 +299,9 @@ static void gb18030(void) {
   CHECK_STR(parse("a\n\xca\xd0"), "[GB18030]1:a\n2:市\n$");
 }
 
-/* parse() already reads one byte at a time; here the multibyte characters
- * also straddle the reader's own 64 KiB buffer, read from memory. */
+/* parse() reads every input a byte at a time past the first 64 KiB; here
+ * the characters straddle the end of the reader's own 64 KiB buffer, in
+ * reads from memory. */
 static void gb18030_split_across_chunks(void) {
   for (size_t at = 65530; at <= 65540; at++) {
     for (int four = 0; four <= 1; four++) {
@@ -265,18 +333,18 @@ static void gb18030_split_across_chunks(void) {
 static void gb18030_errors(void) {
   /* 0x80 and 0xFF are not GB18030; the error names the line. */
   CHECK_STR(parse("\xc9\xf2\nok\n\x80,x\n"),
-            "[GB18030]1:沈\n2:ok\n!parse_error");
+            "[GB18030]1:沈\n2:ok\n!parse_error@3");
   CHECK_CONTAINS(last_err.message, "第 3 行：不是有效的 GB18030 文本");
   CHECK_INT(last_line, 3);
-  CHECK_STR(parse("\xc9\xf2\n\"a\nb\xff\"\n"), "[GB18030]1:沈\n!parse_error");
+  CHECK_STR(parse("\xc9\xf2\n\"a\nb\xff\"\n"), "[GB18030]1:沈\n!parse_error@3");
   CHECK_CONTAINS(last_err.message, "第 3 行");
   /* A lead byte then a byte that cannot follow it. */
-  CHECK_STR(parse("\xc9\xf2\n\xc9\x20\n"), "[GB18030]1:沈\n!parse_error");
+  CHECK_STR(parse("\xc9\xf2\n\xc9\x20\n"), "[GB18030]1:沈\n!parse_error@2");
   CHECK_CONTAINS(last_err.message, "第 2 行");
   /* Cut short by the end of the file: two and four-byte sequences. */
-  CHECK_STR(parse("\xc9\xf2\n\xc9"), "[GB18030]1:沈\n!parse_error");
+  CHECK_STR(parse("\xc9\xf2\n\xc9"), "[GB18030]1:沈\n!parse_error@2");
   CHECK_CONTAINS(last_err.message, "第 2 行：文件末尾的 GB18030 字符不完整");
-  CHECK_STR(parse("\xc9\xf2\n\x81\x30\x81"), "[GB18030]1:沈\n!parse_error");
+  CHECK_STR(parse("\xc9\xf2\n\x81\x30\x81"), "[GB18030]1:沈\n!parse_error@2");
   CHECK_CONTAINS(last_err.message, "incomplete GB18030");
 }
 
@@ -333,41 +401,41 @@ static void utf16_refused(void) {
   CHECK_STR(parse_n(be, sizeof be - 1), "!open:unsupported");
   CHECK_STR(parse_n("\xFF\xFE", 2), "!open:unsupported");
   /* Without a BOM it shows as NUL bytes, refused with a hint. */
-  CHECK_STR(parse_n(le + 2, sizeof le - 3), "[UTF-8]!parse_error");
+  CHECK_STR(parse_n(le + 2, sizeof le - 3), "[UTF-8]!parse_error@1");
   CHECK_CONTAINS(last_err.message, "第 1 行：含有 NUL 字节");
-  CHECK_STR(parse_n("a\n\"b\0\"", 6), "[UTF-8]1:a\n!parse_error");
+  CHECK_STR(parse_n("a\n\"b\0\"", 6), "[UTF-8]1:a\n!parse_error@2");
   CHECK_CONTAINS(last_err.message, "UTF-16");
 }
 
 /* ---- errors ---- */
 
 static void unterminated_quote(void) {
-  CHECK_STR(parse("a,b\nc,\"d\ne\n"), "[UTF-8]1:a|b\n!parse_error");
+  CHECK_STR(parse("a,b\nc,\"d\ne\n"), "[UTF-8]1:a|b\n!parse_error@2");
   CHECK_STR(last_err.message,
             "第 2 行：引号未闭合 (line 2: unterminated quoted field)");
   CHECK_STR(last_err.field, "csv");
   CHECK_INT(last_line, 2);
-  CHECK_STR(parse("a,\n\n\"x\ny\nz"), "[UTF-8]1:a|\n!parse_error");
+  CHECK_STR(parse("a,\n\n\"x\ny\nz"), "[UTF-8]1:a|\n!parse_error@3");
   CHECK_CONTAINS(last_err.message, "第 3 行：引号未闭合");
   CHECK_INT(last_line, 3);
   /* The line of the quote, not of the record. */
-  CHECK_STR(parse("h\n\"p\nq\",\"x\ny"), "[UTF-8]1:h\n!parse_error");
+  CHECK_STR(parse("h\n\"p\nq\",\"x\ny"), "[UTF-8]1:h\n!parse_error@3");
   CHECK_CONTAINS(last_err.message, "第 3 行：引号未闭合");
   CHECK_INT(last_line, 2);
-  CHECK_STR(parse("\""), "[UTF-8]!parse_error");
+  CHECK_STR(parse("\""), "[UTF-8]!parse_error@1");
   CHECK_CONTAINS(last_err.message, "第 1 行");
   /* A doubled quote at the end does not close the field. */
-  CHECK_STR(parse("\"abc\"\""), "[UTF-8]!parse_error");
+  CHECK_STR(parse("\"abc\"\""), "[UTF-8]!parse_error@1");
 }
 
 static void junk_after_closing_quote(void) {
-  CHECK_STR(parse("x\n\"a\"b,c\n"), "[UTF-8]1:x\n!parse_error");
+  CHECK_STR(parse("x\n\"a\"b,c\n"), "[UTF-8]1:x\n!parse_error@2");
   CHECK_STR(last_err.message,
             "第 2 行：第 1 个字段的闭合引号后有多余的字符 (line 2: "
             "unexpected character after the closing quote of field 1)");
-  CHECK_STR(parse("a,\"b\" ,c\n"), "[UTF-8]!parse_error");
+  CHECK_STR(parse("a,\"b\" ,c\n"), "[UTF-8]!parse_error@1");
   CHECK_CONTAINS(last_err.message, "field 2");
-  CHECK_STR(parse("\"a\nb\"\"\"c\n"), "[UTF-8]!parse_error");
+  CHECK_STR(parse("\"a\nb\"\"\"c\n"), "[UTF-8]!parse_error@2");
   CHECK_CONTAINS(last_err.message, "第 2 行");
 }
 
@@ -382,27 +450,27 @@ static void field_too_long(void) {
   CHECK_INT(strlen(t), strlen("[UTF-8]1:\n$") + max);
   /* One byte more, unquoted and quoted. */
   memcpy(s + max, "x\n", 3);
-  CHECK_STR(parse_n(s, max + 2), "[UTF-8]!too_large");
+  CHECK_STR(parse_n(s, max + 2), "[UTF-8]!too_large@1");
   CHECK_STR(last_err.message, "第 1 行：第 1 个字段超过 65536 字节 "
                               "(line 1: field 1 is longer than 65536 bytes)");
   s[0] = '"';
   memcpy(s + max + 1, "x\"\n", 4);
-  CHECK_STR(parse_n(s, max + 4), "[UTF-8]!too_large");
+  CHECK_STR(parse_n(s, max + 4), "[UTF-8]!too_large@1");
   CHECK_CONTAINS(last_err.message, "是否有引号未闭合");
   free(s);
 
   /* Small limits: the field is counted after "" becomes one quote. */
   CHECK_STR(parse_limits("abcd,\"ab\"\"c\"\n", 13, 4, 0),
             "[UTF-8]1:abcd|ab\"c\n$");
-  CHECK_STR(parse_limits("a\nabcde\n", 8, 4, 0), "[UTF-8]1:a\n!too_large");
+  CHECK_STR(parse_limits("a\nabcde\n", 8, 4, 0), "[UTF-8]1:a\n!too_large@2");
   CHECK_CONTAINS(last_err.message, "第 2 行：第 1 个字段超过 4 字节");
-  CHECK_STR(parse_limits("x,\"ab\"\"cd\"\n", 11, 4, 0), "[UTF-8]!too_large");
+  CHECK_STR(parse_limits("x,\"ab\"\"cd\"\n", 11, 4, 0), "[UTF-8]!too_large@1");
   CHECK_CONTAINS(last_err.message, "第 2 个字段");
-  CHECK_STR(parse_limits("\"ab\r\ncd\"\n", 9, 4, 0), "[UTF-8]!too_large");
+  CHECK_STR(parse_limits("\"ab\r\ncd\"\n", 9, 4, 0), "[UTF-8]!too_large@1");
   /* An unquoted field at the limit at the end of the input. */
   CHECK_STR(parse_limits("abcd", 4, 4, 0), "[UTF-8]1:abcd\n$");
   /* GB18030 text is measured in UTF-8: 沈阳 is 4 bytes in GBK, 6 in UTF-8. */
-  CHECK_STR(parse_limits("\xc9\xf2\xd1\xf4\n", 5, 5, 0), "[GB18030]!too_large");
+  CHECK_STR(parse_limits("\xc9\xf2\xd1\xf4\n", 5, 5, 0), "[GB18030]!too_large@1");
   CHECK_STR(parse_limits("\xc9\xf2\xd1\xf4\n", 5, 6, 0), "[GB18030]1:沈阳\n$");
 
   /* A quote left open in a big file shows as a field too long, at the
@@ -428,24 +496,24 @@ static void too_many_fields(void) {
   CHECK_INT(strlen(t), strlen("[UTF-8]1:h\n2:\n$") + 256 * 2 - 1);
   b.len -= 1;
   fz_buf_puts(&b, ",\n");
-  CHECK_STR(parse_n(b.data, b.len), "[UTF-8]1:h\n!too_large");
+  CHECK_STR(parse_n(b.data, b.len), "[UTF-8]1:h\n!too_large@2");
   CHECK_STR(last_err.message, "第 2 行：一条记录超过 256 个字段 "
                               "(line 2: more than 256 fields in a record)");
   fz_buf_free(&b);
 
   CHECK_STR(parse_limits("a,b,c\n", 6, 0, 3), "[UTF-8]1:a|b|c\n$");
-  CHECK_STR(parse_limits("a,b,c,\n", 7, 0, 3), "[UTF-8]!too_large");
+  CHECK_STR(parse_limits("a,b,c,\n", 7, 0, 3), "[UTF-8]!too_large@1");
   CHECK_STR(parse_limits("\"a\",\"b\",\"c\",\"d\"\n", 16, 0, 3),
-            "[UTF-8]!too_large");
+            "[UTF-8]!too_large@1");
   CHECK_STR(parse_limits("x\n\ny\n", 5, 0, 1), "[UTF-8]1:x\n3:y\n$");
-  CHECK_STR(parse_limits("x,\n", 3, 0, 1), "[UTF-8]!too_large");
+  CHECK_STR(parse_limits("x,\n", 3, 0, 1), "[UTF-8]!too_large@1");
 }
 
 static void nul_bytes_refused(void) {
-  CHECK_STR(parse_n("a,\0b\n", 5), "[UTF-8]!parse_error");
-  CHECK_STR(parse_n("\"a\"\0\n", 5), "[UTF-8]!parse_error");
+  CHECK_STR(parse_n("a,\0b\n", 5), "[UTF-8]!parse_error@1");
+  CHECK_STR(parse_n("\"a\"\0\n", 5), "[UTF-8]!parse_error@1");
   CHECK_CONTAINS(last_err.message, "NUL");
-  CHECK_STR(parse_n("\xc9\xf2\n\0", 4), "[GB18030]1:沈\n!parse_error");
+  CHECK_STR(parse_n("\xc9\xf2\n\0", 4), "[GB18030]1:沈\n!parse_error@2");
   CHECK_CONTAINS(last_err.message, "第 2 行");
 }
 
