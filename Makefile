@@ -16,7 +16,7 @@ bootstrap:
 	scripts/bootstrap
 
 run: bootstrap build
-	@test -f var/fazhi.db || build/fazhi init --db sqlite:var/fazhi.db --demo
+	@test -f var/fazhi.db || (build/fazhi init --db sqlite:var/fazhi.db --demo && build/fazhi demo --db sqlite:var/fazhi.db)
 	build/fazhi serve --db $(DB) --listen $(LISTEN)
 
 check: bootstrap

@@ -14,6 +14,7 @@ int fz_cmd_merkle(int argc, char **argv);   /* fazhi merkle root|inclusion|consi
 int fz_cmd_ledger(int argc, char **argv);   /* fazhi ledger verify|checkpoint|… */
 int fz_cmd_import(int argc, char **argv);   /* fazhi import KIND FILE */
 int fz_cmd_export(int argc, char **argv);   /* fazhi export KIND */
+int fz_cmd_demo(int argc, char **argv);     /* fazhi demo [--entities N] */
 
 /* Shared by the subcommands (common.c). */
 #include "core/config.h"

@@ -20,6 +20,8 @@ static const char usage[] =
     "  import KIND FILE [--db URL]             import registry records from CSV\n"
     "  export KIND [--format csv|xlsx] [--out FILE] [--where F=V]\n"
     "                                          export registry records\n"
+    "  demo [--db URL] [--entities N] [--seed S]\n"
+    "                                          load the 辽宁省 demo data and accounts\n"
     "  merkle root [--hash sm3|sha256]         Merkle root of hex leaves on stdin\n"
     "  merkle inclusion [--hash H] INDEX       audit path of leaf INDEX (from 0)\n"
     "  merkle consistency [--hash H] M         proof from the first M leaves\n"
@@ -52,6 +54,7 @@ static const struct {
     {"deadline", fz_cmd_deadline}, {"merkle", fz_cmd_merkle},
     {"ledger", fz_cmd_ledger},     {"help", cmd_help},
     {"import", fz_cmd_import},     {"export", fz_cmd_export},
+    {"demo", fz_cmd_demo},
     {"--help", cmd_help},          {"-h", cmd_help},
 };
 

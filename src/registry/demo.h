@@ -20,13 +20,13 @@
 #include "core/error.h"
 #include "store/db.h"
 
-/* The one password of every demo account: published in the README and
- * printed by `fazhi demo`, so it is no secret.  It passes the policy of
- * auth/secret.h (13 characters, four classes). */
+/* The one password of every demo account: printed by `fazhi demo` and
+ * in this file, so it is no secret.  It passes the policy of auth/secret.h
+ * (13 characters, four classes). */
 #define FZ_DEMO_PASSWORD "Liaoning-2100"
 
 #define FZ_DEMO_ENTITIES 20000          /* entities made by default */
-#define FZ_DEMO_ENTITIES_MAX 25000000LL /* codes run out beyond (see demo.c) */
+#define FZ_DEMO_ENTITIES_MAX 22000000LL /* codes run out beyond (see demo.c) */
 #define FZ_DEMO_BATCH 50000             /* entities per transaction */
 
 /* ---- The entity generator ------------------------------------------------ */
