@@ -2,12 +2,8 @@
  * the blind index, and the master key file, through OpenSSL 3 EVP. */
 #include "id/seal.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -17,6 +13,7 @@
 #include <openssl/params.h>
 #include <openssl/rand.h>
 
+#include "core/secretfile.h"
 #include "id/id_int.h"
 
 #define ENC_KEY 16        /* SM4 */
@@ -114,112 +111,19 @@ void fz_seal_key_free(fz_seal_key *k) {
   OPENSSL_clear_free(k, sizeof *k);
 }
 
-/* Writes all n bytes to fd; 0 or -1 with errno set. */
-static int write_all(int fd, const char *p, size_t n) {
-  while (n > 0) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return -1;
-    }
-    p += w;
-    n -= (size_t)w;
-  }
-  return 0;
-}
-
-/* fsyncs the folder holding path, so that a new name in it is durable. */
-static int sync_dir(const char *path) {
-  const char *slash = strrchr(path, '/');
-  char dir[4096];
-  if (!slash) {
-    snprintf(dir, sizeof dir, ".");
-  } else if (slash == path) {
-    snprintf(dir, sizeof dir, "/");
-  } else {
-    if ((size_t)(slash - path) >= sizeof dir) return -1;
-    snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-  }
-  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return -1;
-  int rc = fsync(fd);
-  close(fd);
-  return rc;
-}
-
 fz_err fz_seal_key_create(const char *path, fz_error *err) {
   static const char hex[] = "0123456789abcdef";
-  fz_err rc = FZ_OK;
   unsigned char master[FZ_SEAL_KEY];
-  char text[KEY_FILE_LEN], tmp[4096];
-  int fd = -1, have_tmp = 0;
-
-  if (RAND_priv_bytes(master, sizeof master) != 1) {
-    rc = ossl_fail(err, FZ_INTERNAL, "path",
-                   "无法生成随机密钥 / no randomness for a key");
-    goto out;
-  }
+  char text[KEY_FILE_LEN];
+  if (RAND_priv_bytes(master, sizeof master) != 1)
+    return ossl_fail(err, FZ_INTERNAL, "path",
+                     "无法生成随机密钥 / no randomness for a key");
   for (size_t i = 0; i < FZ_SEAL_KEY; i++) {
     text[2 * i] = hex[master[i] >> 4];
     text[2 * i + 1] = hex[master[i] & 15];
   }
   text[KEY_FILE_LEN - 1] = '\n';
-
-  for (int tries = 0; fd < 0; tries++) {
-    unsigned char r[6];
-    if (RAND_bytes(r, sizeof r) != 1) {
-      rc = ossl_fail(err, FZ_INTERNAL, "path", "no randomness for a file name");
-      goto out;
-    }
-    int n = snprintf(tmp, sizeof tmp, "%s.tmp-%02x%02x%02x%02x%02x%02x", path,
-                     r[0], r[1], r[2], r[3], r[4], r[5]);
-    if (n < 0 || (size_t)n >= sizeof tmp) {
-      rc = fz_error_set(err, FZ_INVALID, "path",
-                        "密钥文件路径过长 / key file path too long");
-      goto out;
-    }
-    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0600);
-    if (fd < 0 && (errno != EEXIST || tries == 8)) {
-      rc = fz_error_set(err, FZ_IO, "path", "无法创建 / cannot create '%s': %s",
-                        tmp, strerror(errno));
-      goto out;
-    }
-  }
-  have_tmp = 1;
-  /* fchmod: the umask may have taken bits away, never added; 0600 exactly. */
-  if (fchmod(fd, 0600) != 0 || write_all(fd, text, sizeof text) != 0 ||
-      fsync(fd) != 0) {
-    rc = fz_error_set(err, FZ_IO, "path", "无法写入 / cannot write '%s': %s",
-                      tmp, strerror(errno));
-    goto out;
-  }
-  if (close(fd) != 0) {
-    fd = -1;
-    rc = fz_error_set(err, FZ_IO, "path", "无法写入 / cannot write '%s': %s",
-                      tmp, strerror(errno));
-    goto out;
-  }
-  fd = -1;
-  /* link(2), unlike rename(2), refuses to replace an existing key: a
-   * replaced key would make every sealed ID number unreadable. */
-  if (link(tmp, path) != 0) {
-    if (errno == EEXIST)
-      rc = fz_error_set(err, FZ_EXISTS, "path",
-                        "密钥文件 '%s' 已存在，不会覆盖 / '%s' already exists; "
-                        "refusing to overwrite a key", path, path);
-    else
-      rc = fz_error_set(err, FZ_IO, "path", "无法创建 / cannot create '%s': %s",
-                        path, strerror(errno));
-    goto out;
-  }
-  if (sync_dir(path) != 0)
-    rc = fz_error_set(err, FZ_IO, "path",
-                      "无法同步目录 / cannot sync the folder of '%s': %s", path,
-                      strerror(errno));
-
-out:
-  if (fd >= 0) close(fd);
-  if (have_tmp) unlink(tmp);
+  fz_err rc = fz_secret_file_create(path, text, sizeof text, err);
   OPENSSL_cleanse(master, sizeof master);
   OPENSSL_cleanse(text, sizeof text);
   return rc;
@@ -241,51 +145,8 @@ fz_err fz_seal_key_load(const char *path, fz_seal_key **out, fz_error *err) {
   unsigned char master[FZ_SEAL_KEY];
   size_t len = 0;
 
-  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) {
-    if (errno == ENOENT)
-      return fz_error_set(err, FZ_NOTFOUND, "path",
-                          "密钥文件 '%s' 不存在 / key file '%s' does not exist",
-                          path, path);
-    return fz_error_set(err, FZ_IO, "path",
-                        "无法打开密钥文件 / cannot open key file '%s': %s",
-                        path, strerror(errno));
-  }
-  /* The mode is checked on the open file, so it is the file we read. */
-  struct stat st;
-  if (fstat(fd, &st) != 0) {
-    rc = fz_error_set(err, FZ_IO, "path",
-                      "无法读取密钥文件 / cannot stat key file '%s': %s", path,
-                      strerror(errno));
-    goto out;
-  }
-  if (!S_ISREG(st.st_mode)) {
-    rc = fz_error_set(err, FZ_INVALID, "path",
-                      "密钥文件 '%s' 不是普通文件 / key file '%s' is not a "
-                      "regular file", path, path);
-    goto out;
-  }
-  if (st.st_mode & 077) {
-    rc = fz_error_set(err, FZ_INVALID, "path",
-                      "密钥文件 '%s' 的权限为 %04o，组用户或其他用户可以访问 / "
-                      "key file '%s' has mode %04o; a secret key must not be "
-                      "accessible by group or others (chmod 600 '%s')",
-                      path, (unsigned)(st.st_mode & 07777), path,
-                      (unsigned)(st.st_mode & 07777), path);
-    goto out;
-  }
-  while (len < sizeof text) {
-    ssize_t r = read(fd, text + len, sizeof text - len);
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0) {
-      rc = fz_error_set(err, FZ_IO, "path",
-                        "无法读取密钥文件 / cannot read key file '%s': %s",
-                        path, strerror(errno));
-      goto out;
-    }
-    if (r == 0) break;
-    len += (size_t)r;
-  }
+  rc = fz_secret_file_read(path, text, sizeof text, &len, err);
+  if (rc) goto out;
   if (len != 2 * FZ_SEAL_KEY &&
       !(len == KEY_FILE_LEN && text[KEY_FILE_LEN - 1] == '\n')) {
     rc = fz_error_set(err, FZ_PARSE, "path",
@@ -310,7 +171,6 @@ fz_err fz_seal_key_load(const char *path, fz_seal_key **out, fz_error *err) {
   rc = fz_seal_key_from_bytes(master, out, err);
 
 out:
-  close(fd);
   OPENSSL_cleanse(text, sizeof text);
   OPENSSL_cleanse(master, sizeof master);
   return rc;

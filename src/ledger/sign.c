@@ -2,13 +2,9 @@
  * files written atomically with mode 0600, signing and verification. */
 #include "ledger/sign.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -18,6 +14,8 @@
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <sodium.h>
+
+#include "core/secretfile.h"
 
 #define KEY_FILE_MAX (64 * 1024)
 
@@ -113,107 +111,17 @@ fz_err fz_signer_generate(fz_sig_alg alg, fz_signer **out, fz_error *err) {
   return FZ_OK;
 }
 
-/* Writes all n bytes to fd; 0 or -1 with errno set. */
-static int write_all(int fd, const char *p, size_t n) {
-  while (n > 0) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return -1;
-    }
-    p += w;
-    n -= (size_t)w;
-  }
-  return 0;
-}
-
-/* fsyncs the folder holding path, so that a new name in it is durable. */
-static int sync_dir(const char *path) {
-  const char *slash = strrchr(path, '/');
-  char dir[4096];
-  if (!slash) {
-    snprintf(dir, sizeof dir, ".");
-  } else if (slash == path) {
-    snprintf(dir, sizeof dir, "/");
-  } else {
-    if ((size_t)(slash - path) >= sizeof dir) return -1;
-    snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-  }
-  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return -1;
-  int rc = fsync(fd);
-  close(fd);
-  return rc;
-}
-
 fz_err fz_signer_save(const fz_signer *s, const char *path, fz_error *err) {
-  fz_err rc = FZ_OK;
-  char tmp[4096];
-  int fd = -1, have_tmp = 0;
   char *pem = NULL;
-  long pem_len = 0;
-
   /* A secure-memory BIO clears the PEM when it is freed. */
   BIO *bio = BIO_new(BIO_s_secmem());
   if (!bio || !PEM_write_bio_PrivateKey(bio, s->pkey, NULL, NULL, 0, NULL,
                                         NULL)) {
-    rc = ossl_fail(err, FZ_INTERNAL, "key", "cannot encode the private key");
-    goto out;
+    BIO_free(bio);
+    return ossl_fail(err, FZ_INTERNAL, "key", "cannot encode the private key");
   }
-  pem_len = BIO_get_mem_data(bio, &pem);
-
-  for (int tries = 0; fd < 0; tries++) {
-    uint8_t r[6];
-    if (RAND_bytes(r, sizeof r) != 1) {
-      rc = ossl_fail(err, FZ_INTERNAL, "path", "no randomness for a file name");
-      goto out;
-    }
-    int n = snprintf(tmp, sizeof tmp, "%s.tmp-%02x%02x%02x%02x%02x%02x", path,
-                     r[0], r[1], r[2], r[3], r[4], r[5]);
-    if (n < 0 || (size_t)n >= sizeof tmp) {
-      rc = fz_error_set(err, FZ_INVALID, "path", "key file path too long");
-      goto out;
-    }
-    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0 && (errno != EEXIST || tries == 8)) {
-      rc = fz_error_set(err, FZ_IO, "path", "cannot create '%s': %s", tmp,
-                        strerror(errno));
-      goto out;
-    }
-  }
-  have_tmp = 1;
-  if (fchmod(fd, 0600) != 0 || write_all(fd, pem, (size_t)pem_len) != 0 ||
-      fsync(fd) != 0) {
-    rc = fz_error_set(err, FZ_IO, "path", "cannot write '%s': %s", tmp,
-                      strerror(errno));
-    goto out;
-  }
-  if (close(fd) != 0) {
-    fd = -1;
-    rc = fz_error_set(err, FZ_IO, "path", "cannot write '%s': %s", tmp,
-                      strerror(errno));
-    goto out;
-  }
-  fd = -1;
-  /* link(2), unlike rename(2), refuses to replace an existing key, even one
-   * that appeared a moment ago. */
-  if (link(tmp, path) != 0) {
-    if (errno == EEXIST)
-      rc = fz_error_set(err, FZ_EXISTS, "path",
-                        "'%s' already exists; refusing to overwrite a key",
-                        path);
-    else
-      rc = fz_error_set(err, FZ_IO, "path", "cannot create '%s': %s", path,
-                        strerror(errno));
-    goto out;
-  }
-  if (sync_dir(path) != 0)
-    rc = fz_error_set(err, FZ_IO, "path", "cannot sync the folder of '%s': %s",
-                      path, strerror(errno));
-
-out:
-  if (fd >= 0) close(fd);
-  if (have_tmp) unlink(tmp);
+  long pem_len = BIO_get_mem_data(bio, &pem);
+  fz_err rc = fz_secret_file_create(path, pem, (size_t)pem_len, err);
   BIO_free(bio);
   return rc;
 }
@@ -232,53 +140,15 @@ fz_err fz_signer_load(const char *path, fz_sig_alg want, fz_signer **out,
   EVP_PKEY *pkey = NULL;
   BIO *bio = NULL;
 
-  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) {
-    if (errno == ENOENT)
-      return fz_error_set(err, FZ_NOTFOUND, "path",
-                          "key file '%s' does not exist", path);
-    return fz_error_set(err, FZ_IO, "path", "cannot open key file '%s': %s",
-                        path, strerror(errno));
-  }
-  /* The mode is checked on the open file, so it is the file we read. */
-  struct stat st;
-  if (fstat(fd, &st) != 0) {
-    rc = fz_error_set(err, FZ_IO, "path", "cannot stat key file '%s': %s",
-                      path, strerror(errno));
-    goto out;
-  }
-  if (!S_ISREG(st.st_mode)) {
-    rc = fz_error_set(err, FZ_INVALID, "path",
-                      "key file '%s' is not a regular file", path);
-    goto out;
-  }
-  if (st.st_mode & 077) {
-    rc = fz_error_set(err, FZ_INVALID, "path",
-                      "key file '%s' has mode %04o; a private key must not be "
-                      "accessible by group or others (chmod 600 '%s')",
-                      path, (unsigned)(st.st_mode & 07777), path);
-    goto out;
-  }
-  if (st.st_size > KEY_FILE_MAX) {
+  /* One byte more than a key file may hold, to tell "too long". */
+  data = malloc(KEY_FILE_MAX + 1);
+  if (!data) return fz_error_set(err, FZ_NOMEM, NULL, NULL);
+  rc = fz_secret_file_read(path, data, KEY_FILE_MAX + 1, &len, err);
+  if (rc) goto out;
+  if (len > KEY_FILE_MAX) {
     rc = fz_error_set(err, FZ_TOOBIG, "path",
                       "key file '%s' is over %d bytes", path, KEY_FILE_MAX);
     goto out;
-  }
-  data = malloc((size_t)st.st_size + 1);
-  if (!data) {
-    rc = fz_error_set(err, FZ_NOMEM, NULL, NULL);
-    goto out;
-  }
-  while (len < (size_t)st.st_size) {
-    ssize_t r = read(fd, data + len, (size_t)st.st_size - len);
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0) {
-      rc = fz_error_set(err, FZ_IO, "path", "cannot read key file '%s': %s",
-                        path, strerror(errno));
-      goto out;
-    }
-    if (r == 0) break;
-    len += (size_t)r;
   }
   data[len] = '\0';
   if (strstr(data, "ENCRYPTED")) {
@@ -309,10 +179,9 @@ fz_err fz_signer_load(const char *path, fz_sig_alg want, fz_signer **out,
   *out = s;
 
 out:
-  close(fd);
   BIO_free(bio);
   EVP_PKEY_free(pkey);
-  if (data) OPENSSL_clear_free(data, len + 1);
+  OPENSSL_clear_free(data, KEY_FILE_MAX + 1);
   return rc;
 }
 
