@@ -208,20 +208,11 @@ int fz_cmd_export(int argc, char **argv) {
   if (!db) return 2;
   fz_principal cli;
   fz_principal_cli(&cli);
-  fz_table *t = NULL;
-  FILE *f = NULL;
-  fz_err err;
-  if (fmt == FZ_TABLE_XLSX) {
-    fz_table_xlsx_opts xo = {.sheet_name = fz_reg_kind_label(kind)};
-    err = fz_table_open_xlsx(&t, path, &xo, &e);
-  } else {
-    f = path ? fopen(path, "wb") : stdout;
-    err = f ? fz_table_open_csv(&t, f, &e)
-            : fz_error_set(&e, FZ_IO, "out", "cannot write %s", path);
-  }
-  if (!err) err = fz_reg_export(db, &cli, kind, &q, t, &e);
-  size_t rows = t ? fz_table_rows(t) : 0;
-  if (t && fz_table_close(t, err ? NULL : &e) && !err) err = FZ_IO;
+  FILE *f = fmt == FZ_TABLE_XLSX ? NULL : path ? fopen(path, "wb") : stdout;
+  size_t rows = 0;
+  fz_err err = fmt == FZ_TABLE_CSV && !f
+                   ? fz_error_set(&e, FZ_IO, "out", "cannot write %s", path)
+                   : fz_reg_export(db, &cli, kind, &q, fmt, path, f, &rows, &e);
   if (f && f != stdout && fclose(f) && !err)
     err = fz_error_set(&e, FZ_IO, "out", "cannot write %s", path);
   fz_db_close(db);

@@ -13,7 +13,6 @@
 #include "auth/api.h"
 #include "core/buf.h"
 #include "core/clock.h"
-#include "id/id.h"
 #include "registry/export.h"
 #include "registry/import.h"
 
@@ -51,12 +50,14 @@ static const char *query(void *r, const char *name) {
 
 /* ---- JSON bodies into records ----------------------------------------- */
 
-/* The record in a JSON body: each member a field of kind k, of the right
+/* The record in the request's JSON body: each member a field of kind k, of the right
  * JSON type (text as strings, ids as integers, flags as booleans, tags as
  * an array of strings); null clears an optional field.  Replies 400 and
  * returns 0 otherwise.  The strings live in the request's arena. */
-static int body_rec(fz_req *r, fz_reg_kind kind, json_t *body, fz_rec *rec) {
+static int body_rec(fz_req *r, fz_reg_kind kind, fz_rec *rec) {
   memset(rec, 0, sizeof *rec);
+  json_t *body = fz_req_json_body(r, NULL, 0);
+  if (!body) return 0;
   const char *key;
   json_t *v;
   json_object_foreach(body, key, v) {
@@ -112,12 +113,6 @@ static int body_rec(fz_req *r, fz_reg_kind kind, json_t *body, fz_rec *rec) {
     rec->v[i] = s;
   }
   return 1;
-}
-
-/* Parses a JSON object body without a fixed field list. */
-static json_t *object_body(fz_req *r) {
-  json_t *b = fz_req_json_body(r, NULL, 0);
-  return b;
 }
 
 /* ---- Records ------------------------------------------------------------- */
@@ -176,9 +171,8 @@ void fz_api_reg_create(fz_req *r) {
   fz_reg_kind k;
   fz_auth a;
   if (!kind_of(r, &k) || !fz_auth_request(r, 0, &a)) return;
-  json_t *b = object_body(r);
   job j = {.by = &a.who, .kind = k, .now = fz_now_ms()};
-  if (!b || !body_rec(r, k, b, &j.rec)) return;
+  if (!body_rec(r, k, &j.rec)) return;
   fz_error e;
   if (fz_req_write(r, w_create, &j, &e)) fz_reply_fz_error(r, &e);
   else reply_record(r, &a.who, k, j.id, 201);
@@ -211,10 +205,9 @@ void fz_api_reg_update(fz_req *r) {
   job j = {.now = fz_now_ms()};
   if (!kind_of(r, &k) || !fz_auth_request(r, 0, &a) || !id_param(r, "id", &j.id))
     return;
-  json_t *b = object_body(r);
   j.by = &a.who;
   j.kind = k;
-  if (!b || !body_rec(r, k, b, &j.rec)) return;
+  if (!body_rec(r, k, &j.rec)) return;
   fz_error e;
   if (fz_req_write(r, w_update, &j, &e)) fz_reply_fz_error(r, &e);
   else reply_record(r, &a.who, k, j.id, 200);
@@ -268,19 +261,11 @@ void fz_api_reg_export(fz_req *r) {
     fz_reply_error(r, 503, FZ_IO, "", "cannot make a temporary file");
     return;
   }
-  fz_table *t = NULL;
-  FILE *f = NULL;
-  fz_err rc;
-  if (fmt == FZ_TABLE_XLSX) {
-    fz_table_xlsx_opts xo = {.sheet_name = fz_reg_kind_label(k)};
-    rc = fz_table_open_xlsx(&t, path, &xo, &e);
-  } else {
-    f = fdopen(dup(fd), "wb");
-    rc = f ? fz_table_open_csv(&t, f, &e)
-           : fz_error_set(&e, FZ_IO, "", "cannot write the export");
-  }
-  if (!rc) rc = fz_reg_export(fz_req_db(r), &a.who, k, &q, t, &e);
-  if (t && fz_table_close(t, rc ? NULL : &e) && !rc) rc = FZ_IO;
+  FILE *f = fmt == FZ_TABLE_XLSX ? NULL : fdopen(dup(fd), "wb");
+  fz_err rc = fmt == FZ_TABLE_CSV && !f
+                  ? fz_error_set(&e, FZ_IO, "", "cannot write the export")
+                  : fz_reg_export(fz_req_db(r), &a.who, k, &q, fmt, path, f,
+                                  NULL, &e);
   if (f && fclose(f) && !rc) rc = fz_error_set(&e, FZ_IO, "", "cannot write the export");
   unlink(path);
   off_t size = lseek(fd, 0, SEEK_END);
@@ -307,12 +292,9 @@ static void public_principal(fz_principal *p) {
 }
 
 void fz_api_public_certificate(fz_req *r) {
-  char today[32];
-  fz_id_date d = fz_id_today();
-  snprintf(today, sizeof today, "%04d-%02d-%02d", d.year, d.month, d.day);
   json_t *o;
   fz_error e;
-  if (fz_reg_certificate(fz_req_db(r), fz_req_param(r, "cert_no"), today, &o,
+  if (fz_reg_certificate(fz_req_db(r), fz_req_param(r, "cert_no"), NULL, &o,
                          &e))
     fz_reply_fz_error(r, &e);
   else

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/clock.h"
+#include "cal/cal.h"
 #include "id/id.h"
 #include "registry/rec_int.h"
 
@@ -32,12 +32,10 @@ static fz_cert_state state_of(const char *status, const char *from,
   return FZ_CERT_VALID;
 }
 
-static void today_iso(char out[11]) {
-  char now[FZ_ISO_TIME_BUF];
-  fz_id_date d = fz_id_today();
-  snprintf(now, sizeof now, "%04d-%02d-%02d", d.year, d.month, d.day);
-  memcpy(out, now, 10);
-  out[10] = '\0';
+/* Today (in China) as YYYY-MM-DD. */
+static void today_iso(char out[FZ_DATE_BUF]) {
+  fz_id_date t = fz_id_today();
+  fz_date_format((fz_date){t.year, t.month, t.day}, out);
 }
 
 /* An officer's certificate state today; a 辅助人员 has none. */
@@ -47,7 +45,7 @@ fz_err fz_reg_decorate_officer(fz_db *db, const fz_rview *r, fz_reg_view view,
     json_object_set_new(o, "certificate", json_null());
     return FZ_OK;
   }
-  char today[11];
+  char today[FZ_DATE_BUF];
   today_iso(today);
   json_t *active = json_object_get(o, "active");
   fz_cert_state s = state_of(r->v[5], r->v[3], r->v[4],
@@ -61,6 +59,8 @@ fz_err fz_reg_decorate_officer(fz_db *db, const fz_rview *r, fz_reg_view view,
 
 fz_err fz_reg_certificate(fz_db *db, const char *cert_no, const char *today,
                           json_t **out, fz_error *err) {
+  char now[FZ_DATE_BUF];
+  if (!today) today_iso(now), today = now;
   if (!cert_no || !*cert_no || strlen(cert_no) > 32)
     return fz_error_set(err, FZ_INVALID, "cert_no",
                         "请输入执法证号 / give a certificate number");

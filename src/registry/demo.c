@@ -841,11 +841,8 @@ static void resident_id(world *w, const char *region, int k, char out[19]) {
 }
 
 /* YYYY-MM-DD of a day number. */
-static void day_text(long days, char out[11]) {
-  char buf[16];
-  sb s = {buf, buf + sizeof buf};
-  put_date(&s, fz_date_from_days(days));
-  memcpy(out, buf, 11);
+static void day_text(long days, char out[FZ_DATE_BUF]) {
+  fz_date_format(fz_date_from_days(days), out);
 }
 
 /* The same day `years` later (28 February for a 29th that does not recur),

@@ -6,11 +6,10 @@
 
 /* The header an import maps back: each field's label; the ID number only
  * masked, under a label that imports skip. */
-fz_err fz_reg_export_header(fz_reg_kind kind, fz_table *t, fz_error *err) {
-  const fz_rkind *k = fz_reg_kind_get(kind);
+static fz_err header(const fz_rkind *k, fz_table *t, fz_error *err) {
   const char *labels[FZ_REC_MAX_FIELDS + 1];
   for (size_t i = 0; i < k->nfields; i++)
-    labels[i] = k->fields[i].type == FZ_F_RESIDENT ? "身份证号(脱敏)"
+    labels[i] = k->fields[i].type == FZ_F_RESIDENT ? FZ_REG_MASKED_ID_LABEL
                                                    : k->fields[i].label;
   labels[k->nfields] = "启用";
   return fz_table_header(t, labels, k->nfields + 1, err);
@@ -29,9 +28,22 @@ static int row(void *c, const char *const *cells, size_t n) {
 }
 
 fz_err fz_reg_export(fz_db *db, const fz_principal *by, fz_reg_kind kind,
-                     const fz_reg_query *q, fz_table *t, fz_error *err) {
+                     const fz_reg_query *q, fz_table_format fmt,
+                     const char *path, FILE *csv, size_t *rows, fz_error *err) {
+  const fz_rkind *k = fz_reg_kind_get(kind);
+  fz_table *t = NULL;
+  fz_err rc;
+  if (fmt == FZ_TABLE_XLSX) {
+    fz_table_xlsx_opts xo = {.sheet_name = k->label};
+    rc = fz_table_open_xlsx(&t, path, &xo, err);
+  } else {
+    rc = fz_table_open_csv(&t, csv, err);
+  }
   ctx x = {t, err, FZ_OK};
-  fz_err rc = fz_reg_export_header(kind, t, err);
+  if (!rc) rc = header(k, t, err);
   if (!rc) rc = fz_reg_each(db, by, kind, q, row, &x, err);
-  return rc ? rc : x.rc;
+  if (!rc) rc = x.rc;
+  if (rows) *rows = t ? fz_table_rows(t) : 0;
+  if (t && fz_table_close(t, rc ? NULL : err) && !rc) rc = FZ_IO;
+  return rc;
 }

@@ -45,7 +45,7 @@ struct fz_import {
 /* Column headers that are accepted and ignored: what an export adds. */
 static int ignored_column(const char *name) {
   return strcmp(name, "active") == 0 || strcmp(name, "启用") == 0 ||
-         strcmp(name, "身份证号(脱敏)") == 0 || strcmp(name, "id") == 0;
+         strcmp(name, FZ_REG_MASKED_ID_LABEL) == 0 || strcmp(name, "id") == 0;
 }
 
 fz_err fz_import_open(fz_import **out, fz_csv *csv, const fz_import_opts *o,
@@ -304,6 +304,6 @@ fz_err fz_import_file_sm3(const char *path, char hex[65], fz_error *err) {
   free(buf);
   fclose(f);
   if (!ok) return fz_error_set(err, FZ_IO, "file", "cannot hash %s", path);
-  for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", d[i]);
+  fz_hash_hex(d, hex);
   return FZ_OK;
 }

@@ -39,7 +39,25 @@ struct fz_rkind {
    * certificate's state today); NULL = none. */
   fz_err (*decorate)(fz_db *db, const fz_rview *r, fz_reg_view view, json_t *o,
                      fz_error *err);
+  /* The field naming the record this one hangs from (a department's
+   * parent, an officer's department, a conflict's officer), of kind
+   * parent_kind: a change may only hang it from a record the actor can
+   * see.  NULL = none. */
+  const char *parent_field;
+  fz_reg_kind parent_kind;
+  /* The unique columns whose clash means "already registered", when the
+   * kind has no key (NULL otherwise). */
+  const char *unique;
+  /* Runs after a record was inserted or its parent_field changed (a
+   * department's path in the tree); NULL = none. */
+  fz_err (*placed)(fz_db *db, int64_t id, fz_error *err);
+  /* Refuses to deactivate a record others still depend on; NULL = none. */
+  fz_err (*may_deactivate)(fz_db *db, int64_t id, fz_error *err);
 };
+
+/* The header label of an ID number in exports: only its masked form is
+ * written, and imports skip the column. */
+#define FZ_REG_MASKED_ID_LABEL "身份证号(脱敏)"
 
 /* The index of the field named name in kind k (which must exist). */
 int fz_reg_idx(const fz_rkind *k, const char *name);

@@ -8,7 +8,7 @@
 
 #include "core/embed.h"
 #include "id/id.h"
-#include "registry/kind_int.h"
+#include "registry/rec_int.h"
 
 /* ---- Reference data: department kinds and GB/T 4754 industries --------- */
 
@@ -332,8 +332,8 @@ static const fz_rfield entity_fields[] = {
     {"credit_date", "信用评定日期", FZ_F_DATE, 0, 10, NULL},
     {"credit_source", "信用评定来源", FZ_F_TEXT, 0, 128, NULL},
     {"risk_level", "风险等级", FZ_F_ENUM, FZ_FF_FILTER, 8, risks},
-    {"status", "登记状态", FZ_F_ENUM, FZ_FF_FILTER | FZ_FF_PUBLIC, 8,
-     entity_statuses},
+    {"status", "登记状态", FZ_F_ENUM,
+     FZ_FF_FILTER | FZ_FF_PUBLIC | FZ_FF_DEFAULT, 8, entity_statuses},
     {"tags", "标签", FZ_F_TAGS, FZ_FF_FILTER, 512, NULL},
 };
 
@@ -447,37 +447,75 @@ static fz_err check_conflict(fz_db *db, const fz_rview *r, fz_error *err) {
   return rc;
 }
 
+/* ---- Departments: their place in the tree, and what depends on them ----- */
+
+/* A department with active officers or sub-departments stays active. */
+static fz_err department_may_deactivate(fz_db *db, int64_t id, fz_error *err) {
+  int64_t n = 0;
+  char sql[192];
+  snprintf(sql, sizeof sql,
+           "SELECT (SELECT COUNT(*) FROM departments WHERE parent_id = %lld "
+           "AND active = 1) + (SELECT COUNT(*) FROM officers WHERE "
+           "department_id = %lld AND active = 1)",
+           (long long)id, (long long)id);
+  fz_err rc = fz_db_query_int64(db, sql, &n, err);
+  if (!rc && n)
+    rc = fz_error_set(err, FZ_CONFLICT, "id",
+                      "该执法主体下仍有 %lld 个启用的下级主体或执法人员，"
+                      "请先调整 / %lld active sub-departments or officers "
+                      "still belong to it",
+                      (long long)n, (long long)n);
+  return rc;
+}
+
 /* ---- The table of kinds ------------------------------------------------- */
 
-fz_err fz_reg_decorate_officer(fz_db *db, const fz_rview *r, fz_reg_view view,
-                               json_t *o, fz_error *err);
-
-#define FIELDS(a) a, sizeof a / sizeof a[0]
+#define FIELDS(a) .fields = a, .nfields = sizeof a / sizeof a[0]
 
 static const fz_rkind kinds[FZ_REG__COUNT] = {
-    [FZ_REG_DEPARTMENT] = {FZ_REG_DEPARTMENT, "departments", "执法主体",
-                           "department", "departments",
-                           FIELDS(department_fields), 1, 0,
-                           FZ_PERM_MANAGE_REGISTRY, check_department,
-                           scope_department, NULL},
-    [FZ_REG_OFFICER] = {FZ_REG_OFFICER, "officers", "执法人员", "officer",
-                        "officers", FIELDS(officer_fields), 2, 0,
-                        FZ_PERM_MANAGE_REGISTRY, check_officer, scope_officer,
-                        fz_reg_decorate_officer},
-    [FZ_REG_ENTITY] = {FZ_REG_ENTITY, "entities", "监管对象", "entity",
-                       "entities", FIELDS(entity_fields), 0, 1,
-                       FZ_PERM_WRITE_BUSINESS, check_entity, scope_entity,
-                       decorate_entity},
-    [FZ_REG_MATTER] = {FZ_REG_MATTER, "matters", "执法事项", "matter",
-                       "matters", FIELDS(matter_fields), 0, 1,
-                       FZ_PERM_MANAGE_REGISTRY, NULL, NULL, NULL},
-    [FZ_REG_ITEM] = {FZ_REG_ITEM, "items", "抽查事项", "item", "items",
-                     FIELDS(item_fields), 0, 1, FZ_PERM_MANAGE_REGISTRY,
-                     check_item, NULL, NULL},
-    [FZ_REG_CONFLICT] = {FZ_REG_CONFLICT, "conflicts", "回避关系", "conflict",
-                         "conflicts", FIELDS(conflict_fields), -1, 2,
-                         FZ_PERM_WRITE_BUSINESS, check_conflict,
-                         scope_conflict, NULL},
+    [FZ_REG_DEPARTMENT] = {.kind = FZ_REG_DEPARTMENT, .name = "departments",
+                           .label = "执法主体", .object = "department",
+                           .table = "departments", FIELDS(department_fields),
+                           .key = 1, .search = 0,
+                           .write_perm = FZ_PERM_MANAGE_REGISTRY,
+                           .check = check_department,
+                           .scope_sql = scope_department,
+                           .parent_field = "parent_id",
+                           .parent_kind = FZ_REG_DEPARTMENT,
+                           .placed = fz_rec_department_place,
+                           .may_deactivate = department_may_deactivate},
+    [FZ_REG_OFFICER] = {.kind = FZ_REG_OFFICER, .name = "officers",
+                        .label = "执法人员", .object = "officer",
+                        .table = "officers", FIELDS(officer_fields), .key = 2,
+                        .search = 0, .write_perm = FZ_PERM_MANAGE_REGISTRY,
+                        .check = check_officer, .scope_sql = scope_officer,
+                        .decorate = fz_reg_decorate_officer,
+                        .parent_field = "department_id",
+                        .parent_kind = FZ_REG_DEPARTMENT},
+    [FZ_REG_ENTITY] = {.kind = FZ_REG_ENTITY, .name = "entities",
+                       .label = "监管对象", .object = "entity",
+                       .table = "entities", FIELDS(entity_fields), .key = 0,
+                       .search = 1, .write_perm = FZ_PERM_WRITE_BUSINESS,
+                       .check = check_entity, .scope_sql = scope_entity,
+                       .decorate = decorate_entity},
+    [FZ_REG_MATTER] = {.kind = FZ_REG_MATTER, .name = "matters",
+                       .label = "执法事项", .object = "matter",
+                       .table = "matters", FIELDS(matter_fields), .key = 0,
+                       .search = 1, .write_perm = FZ_PERM_MANAGE_REGISTRY},
+    [FZ_REG_ITEM] = {.kind = FZ_REG_ITEM, .name = "items", .label = "抽查事项",
+                     .object = "item", .table = "items", FIELDS(item_fields),
+                     .key = 0, .search = 1,
+                     .write_perm = FZ_PERM_MANAGE_REGISTRY,
+                     .check = check_item},
+    [FZ_REG_CONFLICT] = {.kind = FZ_REG_CONFLICT, .name = "conflicts",
+                         .label = "回避关系", .object = "conflict",
+                         .table = "conflicts", FIELDS(conflict_fields),
+                         .key = -1, .search = 2,
+                         .write_perm = FZ_PERM_WRITE_BUSINESS,
+                         .check = check_conflict, .scope_sql = scope_conflict,
+                         .parent_field = "officer_id",
+                         .parent_kind = FZ_REG_OFFICER,
+                         .unique = "officer_id, entity_uscc"},
 };
 
 const fz_rkind *fz_reg_kind_get(fz_reg_kind k) {

@@ -266,10 +266,13 @@ static fz_err run(fz_db *db, built *b, fz_stmt **st, fz_error *err) {
   return rc;
 }
 
-fz_err fz_reg_list(fz_db *db, const fz_principal *by, fz_reg_kind kind,
-                   const fz_reg_query *q, fz_reg_view view, json_t **out,
-                   fz_error *err) {
-  const fz_rkind *k = fz_reg_kind_get(kind);
+/* Runs q (limit rows and one more, or all when limit is 0) and calls
+ * visit(ctx, row, sort field) for each row until it returns non-zero.
+ * Business users need read_business; the public view needs nothing. */
+static fz_err scan(fz_db *db, const fz_principal *by, const fz_rkind *k,
+                   const fz_reg_query *q, int limit, fz_reg_view view,
+                   int (*visit)(void *ctx, const fz_rec_row *row, int field),
+                   void *ctx, fz_error *err) {
   if (view != FZ_VIEW_PUBLIC && !by->cli &&
       !fz_role_can(by->scope.roles, FZ_PERM_READ_BUSINESS))
     return fz_error_set(err, FZ_FORBIDDEN, "",
@@ -277,37 +280,74 @@ fz_err fz_reg_list(fz_db *db, const fz_principal *by, fz_reg_kind kind,
                         "business data (read_business)");
   built *b = calloc(1, sizeof *b);
   fz_rec_row *row = malloc(sizeof *row);
-  json_t *items = json_array(), *next = json_null();
   fz_stmt *st = NULL;
-  fz_err rc = b && row && items ? FZ_OK : fz_error_set(err, FZ_NOMEM, "", NULL);
-  if (!rc) rc = build(db, by, k, q, q->limit, b, err);
+  fz_err rc = b && row ? FZ_OK : fz_error_set(err, FZ_NOMEM, "", NULL);
+  if (!rc) rc = build(db, by, k, q, limit, b, err);
   if (!rc) rc = run(db, b, &st, err);
-  int n = 0, r = FZ_STEP_DONE;
+  int r = FZ_STEP_DONE;
   while (!rc && (r = fz_stmt_step(st, err)) == FZ_STEP_ROW) {
     fz_rec_read(k, st, row);
-    /* One more than asked: there is a next page, after the last shown. */
-    if (n == q->limit) break;
-    json_array_append_new(items, fz_rec_json(db, k, row, view));
-    n++;
-    json_decref(next);
-    next = cursor_make(row, b->field);
+    if (visit(ctx, row, b->field)) break;
   }
   if (!rc && r != FZ_STEP_ROW && r != FZ_STEP_DONE) rc = (fz_err)r;
-  if (!rc && r == FZ_STEP_DONE) {
-    json_decref(next);
-    next = json_null();
-  }
   fz_stmt_finalize(st);
-  if (!rc) {
-    *out = json_pack("{s:o, s:o}", "items", items, "next_cursor", next);
-    items = next = NULL;
-  }
-  json_decref(items);
-  json_decref(next);
   if (b) fz_buf_free(&b->sql);
   free(b);
   free(row);
   return rc;
+}
+
+typedef struct page {
+  fz_db *db;
+  const fz_rkind *k;
+  fz_reg_view view;
+  int limit, n, more;
+  json_t *items, *last; /* last: the cursor after the last row shown */
+} page;
+
+static int add_to_page(void *ctx, const fz_rec_row *row, int field) {
+  page *p = ctx;
+  /* One more than asked: there is a next page, after the last shown. */
+  if (p->n == p->limit) {
+    p->more = 1;
+    return 1;
+  }
+  json_array_append_new(p->items, fz_rec_json(p->db, p->k, row, p->view));
+  p->n++;
+  json_decref(p->last);
+  p->last = cursor_make(row, field);
+  return 0;
+}
+
+fz_err fz_reg_list(fz_db *db, const fz_principal *by, fz_reg_kind kind,
+                   const fz_reg_query *q, fz_reg_view view, json_t **out,
+                   fz_error *err) {
+  const fz_rkind *k = fz_reg_kind_get(kind);
+  page p = {db, k, view, q->limit, 0, 0, json_array(), NULL};
+  fz_err rc = p.items ? scan(db, by, k, q, q->limit, view, add_to_page, &p, err)
+                      : fz_error_set(err, FZ_NOMEM, "", NULL);
+  if (!rc) {
+    *out = json_pack("{s:o, s:o}", "items", p.items, "next_cursor",
+                     p.more && p.last ? json_incref(p.last) : json_null());
+    p.items = NULL;
+  }
+  json_decref(p.items);
+  json_decref(p.last);
+  return rc;
+}
+
+typedef struct cells_ctx {
+  const fz_rkind *k;
+  int (*each)(void *ctx, const char *const *cells, size_t n);
+  void *ctx;
+} cells_ctx;
+
+static int add_cells(void *ctx, const fz_rec_row *row, int field) {
+  cells_ctx *c = ctx;
+  const char *cells[FZ_REC_MAX_FIELDS + 1];
+  for (size_t i = 0; i < c->k->nfields; i++) cells[i] = row->v[i];
+  cells[c->k->nfields] = row->active ? "1" : "0";
+  return c->each(c->ctx, cells, c->k->nfields + 1);
 }
 
 fz_err fz_reg_each(fz_db *db, const fz_principal *by, fz_reg_kind kind,
@@ -315,28 +355,6 @@ fz_err fz_reg_each(fz_db *db, const fz_principal *by, fz_reg_kind kind,
                    int (*each)(void *ctx, const char *const *cells, size_t n),
                    void *ctx, fz_error *err) {
   const fz_rkind *k = fz_reg_kind_get(kind);
-  if (!by->cli && !fz_role_can(by->scope.roles, FZ_PERM_READ_BUSINESS))
-    return fz_error_set(err, FZ_FORBIDDEN, "",
-                        "此账号无权导出业务数据 / this account may not read "
-                        "business data (read_business)");
-  built *b = calloc(1, sizeof *b);
-  fz_rec_row *row = malloc(sizeof *row);
-  fz_stmt *st = NULL;
-  fz_err rc = b && row ? FZ_OK : fz_error_set(err, FZ_NOMEM, "", NULL);
-  if (!rc) rc = build(db, by, k, q, 0, b, err);
-  if (!rc) rc = run(db, b, &st, err);
-  int r = FZ_STEP_DONE;
-  const char *cells[FZ_REC_MAX_FIELDS + 1];
-  while (!rc && (r = fz_stmt_step(st, err)) == FZ_STEP_ROW) {
-    fz_rec_read(k, st, row);
-    for (size_t i = 0; i < k->nfields; i++) cells[i] = row->v[i];
-    cells[k->nfields] = row->active ? "1" : "0";
-    if (each(ctx, cells, k->nfields + 1)) break;
-  }
-  if (!rc && r != FZ_STEP_ROW && r != FZ_STEP_DONE) rc = (fz_err)r;
-  fz_stmt_finalize(st);
-  if (b) fz_buf_free(&b->sql);
-  free(b);
-  free(row);
-  return rc;
+  cells_ctx c = {k, each, ctx};
+  return scan(db, by, k, q, 0, FZ_VIEW_FULL, add_cells, &c, err);
 }

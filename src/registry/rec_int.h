@@ -73,4 +73,8 @@ fz_err fz_rec_scope_sql(fz_db *db, const fz_principal *by, const fz_rkind *k,
 /* Sets the tree path of department id (and of those below it). */
 fz_err fz_rec_department_place(fz_db *db, int64_t id, fz_error *err);
 
+/* An officer's certificate state today (certificate.c). */
+fz_err fz_reg_decorate_officer(fz_db *db, const fz_rview *r, fz_reg_view view,
+                               json_t *o, fz_error *err);
+
 #endif

@@ -76,15 +76,20 @@ fz_err fz_rec_scope_sql(fz_db *db, const fz_principal *by, const fz_rkind *k,
                       err);
 }
 
-/* 1 in *yes if record id of kind k exists within by's scope. */
-static fz_err visible(fz_db *db, const fz_principal *by, const fz_rkind *k,
-                      int64_t id, int *yes, fz_error *err) {
+/* Looks for record id of kind k within by's scope: *found 1 or 0, and the
+ * row read into row when it is not NULL. */
+static fz_err find_by_id(fz_db *db, const fz_principal *by, const fz_rkind *k,
+                         int64_t id, fz_rec_row *row, int *found,
+                         fz_error *err) {
   fz_buf sql;
-  fz_buf_init(&sql, 4096);
+  fz_buf_init(&sql, 8192);
   const char *binds[8];
   int nbind = 0;
   char store[512];
-  fz_buf_printf(&sql, "SELECT 1 FROM %s t WHERE t.id = ?", k->table);
+  fz_buf_puts(&sql, "SELECT ");
+  if (row) fz_rec_select_list(k, &sql);
+  else fz_buf_puts(&sql, "1");
+  fz_buf_printf(&sql, " FROM %s t WHERE t.id = ?", k->table);
   fz_err rc = fz_rec_scope_sql(db, by, k, &sql, binds, &nbind, store,
                                sizeof store, err);
   fz_stmt *st = NULL;
@@ -95,10 +100,17 @@ static fz_err visible(fz_db *db, const fz_principal *by, const fz_rkind *k,
   fz_stmt_bind_int64(st, 1, id);
   for (int i = 0; i < nbind; i++) fz_stmt_bind_text(st, i + 2, binds[i], -1);
   int r = fz_stmt_step(st, err);
+  if (r == FZ_STEP_ROW && row) fz_rec_read(k, st, row);
   fz_stmt_finalize(st);
   if (r != FZ_STEP_ROW && r != FZ_STEP_DONE) return (fz_err)r;
-  *yes = r == FZ_STEP_ROW;
+  *found = r == FZ_STEP_ROW;
   return FZ_OK;
+}
+
+/* 1 in *yes if record id of kind k exists within by's scope. */
+static fz_err visible(fz_db *db, const fz_principal *by, const fz_rkind *k,
+                      int64_t id, int *yes, fz_error *err) {
+  return find_by_id(db, by, k, id, NULL, yes, err);
 }
 
 static fz_err out_of_scope(const char *field, const char *what,
@@ -121,11 +133,7 @@ static fz_err scope_allows(fz_db *db, const fz_principal *by,
     if (k->fields[i].type == FZ_F_REGION && v[i] && *v[i] &&
         !fz_scope_allows_region(&by->scope, v[i]))
       return out_of_scope(k->fields[i].name, "行政区划", err);
-  const char *field = NULL;
-  fz_reg_kind parent = FZ_REG_DEPARTMENT;
-  if (k->kind == FZ_REG_DEPARTMENT) field = "parent_id";
-  else if (k->kind == FZ_REG_OFFICER) field = "department_id";
-  else if (k->kind == FZ_REG_CONFLICT) field = "officer_id", parent = FZ_REG_OFFICER;
+  const char *field = k->parent_field;
   if (!field) return FZ_OK;
   const char *ref = v[fz_reg_idx(k, field)];
   if (!ref || !*ref) {
@@ -134,7 +142,7 @@ static fz_err scope_allows(fz_db *db, const fz_principal *by,
                                    : FZ_OK;
   }
   int yes = 0;
-  fz_err rc = visible(db, by, fz_reg_kind_get(parent), strtoll(ref, NULL, 10),
+  fz_err rc = visible(db, by, fz_reg_kind_get(k->parent_kind), strtoll(ref, NULL, 10),
                       &yes, err);
   if (!rc && !yes) rc = out_of_scope(field, "所属或上级", err);
   return rc;
@@ -210,9 +218,7 @@ fz_err fz_rec_normalise(const fz_rkind *k, const fz_rec *in, int creating,
     fz_err rc = fz_reg_value_check(k->kind, i, s, out->buf[i],
                                    FZ_REC_VALUE_MAX, &out->v[i], err);
     if (rc) return rc;
-    /* An optional status starts as its first choice (存续). */
-    if (creating && !*out->v[i] && f->type == FZ_F_ENUM && f->choices &&
-        strcmp(f->name, "status") == 0)
+    if (creating && !*out->v[i] && (f->flags & FZ_FF_DEFAULT) && f->choices)
       snprintf(out->buf[i], FZ_REC_VALUE_MAX, "%.*s",
                (int)strcspn(f->choices[0], "|"), f->choices[0]);
     if (creating && !*out->v[i] && f->type == FZ_F_BOOL)
@@ -275,8 +281,7 @@ static fz_err bind_value(fz_stmt *st, const fz_rkind *k, size_t i,
 
 /* The unique columns whose clash means "already registered". */
 static const char *unique_columns(const fz_rkind *k) {
-  if (k->key >= 0) return k->fields[k->key].name;
-  return k->kind == FZ_REG_CONFLICT ? "officer_id, entity_uscc" : NULL;
+  return k->key >= 0 ? k->fields[k->key].name : k->unique;
 }
 
 void fz_rec_insert_sql(const fz_rkind *k, fz_buf *sql) {
@@ -365,8 +370,7 @@ fz_err fz_rec_insert_run(fz_db *db, fz_stmt *st, const fz_rkind *k,
     else rc = (fz_err)r;
   }
   fz_stmt_reset(st);
-  if (!rc && *inserted && k->kind == FZ_REG_DEPARTMENT)
-    rc = fz_rec_department_place(db, id, err);
+  if (!rc && *inserted && k->placed) rc = k->placed(db, id, err);
   return rc;
 }
 
@@ -422,31 +426,12 @@ fz_err fz_reg_create(fz_db *db, const fz_principal *by, fz_reg_kind kind,
 
 fz_err fz_rec_load(fz_db *db, const fz_principal *by, const fz_rkind *k,
                    int64_t id, fz_rec_row *row, fz_error *err) {
-  fz_buf sql;
-  fz_buf_init(&sql, 8192);
-  const char *binds[8];
-  int nbind = 0;
-  char store[512];
-  fz_buf_puts(&sql, "SELECT ");
-  fz_rec_select_list(k, &sql);
-  fz_buf_printf(&sql, " FROM %s t WHERE t.id = ?", k->table);
-  fz_err rc = fz_rec_scope_sql(db, by, k, &sql, binds, &nbind, store,
-                               sizeof store, err);
-  fz_stmt *st = NULL;
-  if (!rc) rc = sql.err ? fz_error_set(err, sql.err, "", NULL) : FZ_OK;
-  if (!rc) rc = fz_db_prepare(db, sql.data, &st, err);
-  fz_buf_free(&sql);
-  if (rc) return rc;
-  fz_stmt_bind_int64(st, 1, id);
-  for (int i = 0; i < nbind; i++) fz_stmt_bind_text(st, i + 2, binds[i], -1);
-  int r = fz_stmt_step(st, err);
-  if (r == FZ_STEP_ROW) fz_rec_read(k, st, row);
-  fz_stmt_finalize(st);
-  if (r == FZ_STEP_ROW) return FZ_OK;
-  if (r == FZ_STEP_DONE)
-    return fz_error_set(err, FZ_NOTFOUND, "id", "%s %lld 不存在 / no %s %lld",
-                        k->label, (long long)id, k->object, (long long)id);
-  return (fz_err)r;
+  int found = 0;
+  fz_err rc = find_by_id(db, by, k, id, row, &found, err);
+  if (!rc && !found)
+    rc = fz_error_set(err, FZ_NOTFOUND, "id", "%s %lld 不存在 / no %s %lld",
+                      k->label, (long long)id, k->object, (long long)id);
+  return rc;
 }
 
 json_t *fz_rec_json(fz_db *db, const fz_rkind *k, const fz_rec_row *row,
@@ -591,9 +576,10 @@ fz_err fz_reg_update(fz_db *db, const fz_principal *by, fz_reg_kind kind,
     if (!rc && r != FZ_STEP_DONE) rc = (fz_err)r;
   }
   fz_stmt_finalize(st);
-  if (!rc && kind == FZ_REG_DEPARTMENT &&
-      merged[fz_reg_idx(k, "parent_id")] != old->v[fz_reg_idx(k, "parent_id")])
-    rc = fz_rec_department_place(db, id, err);
+  if (!rc && k->placed && k->parent_field &&
+      merged[fz_reg_idx(k, k->parent_field)] !=
+          old->v[fz_reg_idx(k, k->parent_field)])
+    rc = k->placed(db, id, err);
   if (!rc) {
     rc = fz_rec_event(db, by, k, "update", id,
                       json_pack("{s:O}", "changes", changes), now, err);
@@ -622,23 +608,7 @@ fz_err fz_reg_set_active(fz_db *db, const fz_principal *by, fz_reg_kind kind,
                       active ? "%s %lld 已是启用状态 / already active"
                              : "%s %lld 已停用 / already inactive",
                       k->label, (long long)id);
-  /* A department with active officers or sub-departments stays. */
-  if (!rc && !active && kind == FZ_REG_DEPARTMENT) {
-    int64_t n = 0;
-    char sql[192];
-    snprintf(sql, sizeof sql,
-             "SELECT (SELECT COUNT(*) FROM departments WHERE parent_id = %lld "
-             "AND active = 1) + (SELECT COUNT(*) FROM officers WHERE "
-             "department_id = %lld AND active = 1)",
-             (long long)id, (long long)id);
-    rc = fz_db_query_int64(db, sql, &n, err);
-    if (!rc && n)
-      rc = fz_error_set(err, FZ_CONFLICT, "id",
-                        "该执法主体下仍有 %lld 个启用的下级主体或执法人员，"
-                        "请先调整 / %lld active sub-departments or officers "
-                        "still belong to it",
-                        (long long)n, (long long)n);
-  }
+  if (!rc && !active && k->may_deactivate) rc = k->may_deactivate(db, id, err);
   if (!rc) {
     char sql[96];
     snprintf(sql, sizeof sql,

@@ -57,7 +57,8 @@ enum {
   FZ_FF_FILTER = 1 << 3,   /* ?field=value lists (prefix for regions) */
   FZ_FF_SEARCH = 1 << 4,   /* ?q= looks inside it */
   FZ_FF_SORT = 1 << 5,     /* ?sort=field or -field */
-  FZ_FF_PUBLIC = 1 << 6    /* shown on the public portal */
+  FZ_FF_PUBLIC = 1 << 6,   /* shown on the public portal */
+  FZ_FF_DEFAULT = 1 << 7   /* an enum left empty at creation: its first choice */
 };
 
 typedef struct fz_rfield {
@@ -195,7 +196,8 @@ const char *fz_cert_state_name(fz_cert_state s);  /* "valid", … */
 const char *fz_cert_state_label(fz_cert_state s); /* "有效", … */
 
 /* The public answer for a certificate number: masked name, department,
- * validity and state on today (YYYY-MM-DD) as a new JSON object.
+ * validity and state on today (YYYY-MM-DD; NULL for today's date) as a
+ * new JSON object.
  * FZ_NOTFOUND when no officer holds that number (辅助人员 hold none). */
 fz_err fz_reg_certificate(fz_db *db, const char *cert_no, const char *today,
                           json_t **out, fz_error *err);
