@@ -15,6 +15,7 @@ int fz_cmd_ledger(int argc, char **argv);   /* fazhi ledger verify|checkpoint|â€
 int fz_cmd_import(int argc, char **argv);   /* fazhi import KIND FILE */
 int fz_cmd_export(int argc, char **argv);   /* fazhi export KIND */
 int fz_cmd_demo(int argc, char **argv);     /* fazhi demo [--entities N] */
+int fz_cmd_draw(int argc, char **argv);     /* fazhi draw verify|secret */
 
 /* Shared by the subcommands (common.c). */
 #include "core/config.h"

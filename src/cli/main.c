@@ -25,6 +25,9 @@ static const char usage[] =
     "  merkle root [--hash sm3|sha256]         Merkle root of hex leaves on stdin\n"
     "  merkle inclusion [--hash H] INDEX       audit path of leaf INDEX (from 0)\n"
     "  merkle consistency [--hash H] M         proof from the first M leaves\n"
+    "  draw verify RECORD.json [--pool KEY=FILE]...\n"
+    "                                          recompute a published draw record\n"
+    "  draw secret                             a draw participant's secret and commit\n"
     "\n"
     "Settings come from --config FILE (or FAZHI_CONFIG), then FAZHI_<KEY>\n"
     "environment variables, then --key value flags: db, listen, threads,\n"
@@ -54,7 +57,7 @@ static const struct {
     {"deadline", fz_cmd_deadline}, {"merkle", fz_cmd_merkle},
     {"ledger", fz_cmd_ledger},     {"help", cmd_help},
     {"import", fz_cmd_import},     {"export", fz_cmd_export},
-    {"demo", fz_cmd_demo},
+    {"demo", fz_cmd_demo},         {"draw", fz_cmd_draw},
     {"--help", cmd_help},          {"-h", cmd_help},
 };
 
