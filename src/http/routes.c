@@ -5,6 +5,7 @@
 #include "http/api_system.h"
 #include "http/http.h"
 #include "id/api.h"
+#include "inspect/api.h"
 #include "ledger/api.h"
 #include "registry/api.h"
 
@@ -92,6 +93,27 @@ static const fz_route routes[] = {
     {"GET", "/api/v1/public/departments", fz_api_public_list, 0},
     {"GET", "/api/v1/public/matters", fz_api_public_list, 0},
     {"GET", "/api/v1/public/items", fz_api_public_list, 0},
+    {"GET", "/api/v1/plans", fz_api_plan_list, 0},
+    {"POST", "/api/v1/plans", fz_api_plan_create, 0},
+    {"GET", "/api/v1/plans/{id}", fz_api_plan_get, 0},
+    {"PATCH", "/api/v1/plans/{id}", fz_api_plan_update, 0},
+    {"POST", "/api/v1/plans/{id}/commitments", fz_api_plan_commitment, 0},
+    {"POST", "/api/v1/plans/{id}/commit", fz_api_plan_commit, 0},
+    {"POST", "/api/v1/plans/{id}/reveal", fz_api_plan_reveal, 0},
+    {"POST", "/api/v1/plans/{id}/public-value", fz_api_plan_public_value, 0},
+    {"POST", "/api/v1/plans/{id}/draw", fz_api_plan_draw, 0},
+    {"POST", "/api/v1/plans/{id}/publish", fz_api_plan_publish, 0},
+    {"GET", "/api/v1/inspections/overdue", fz_api_inspection_overdue, 0},
+    {"GET", "/api/v1/tasks", fz_api_task_list, 0},
+    {"GET", "/api/v1/tasks/{id}", fz_api_task_get, 0},
+    {"POST", "/api/v1/tasks/{id}/result", fz_api_task_result, 0},
+    {"POST", "/api/v1/tasks/{id}/evidence", fz_api_task_evidence, FZ_ROUTE_UPLOAD},
+    {"POST", "/api/v1/tasks/{id}/replace", fz_api_task_replace, 0},
+    {"GET", "/api/v1/evidence/{id}", fz_api_evidence_get, 0},
+    {"GET", "/api/v1/public/draws", fz_api_public_draw_list, 0},
+    {"GET", "/api/v1/public/draws/{id}", fz_api_public_draw_get, 0},
+    {"GET", "/api/v1/public/draws/{id}/pools/{key}", fz_api_public_draw_pool, 0},
+    {"GET", "/api/v1/public/plans/{id}/results", fz_api_public_plan_results, 0},
 };
 
 const fz_route *fz_routes(size_t *n) {

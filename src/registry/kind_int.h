@@ -67,15 +67,6 @@ int fz_reg_idx(const fz_rkind *k, const char *name);
 fz_err fz_reg_department_path(fz_db *db, int64_t id, char *buf, size_t size,
                               fz_error *err);
 
-/* Appends the scope restriction of a department id (its subtree) and a
- * region prefix for a column holding a department id, e.g. "t.id" or
- * "t.department_id".  Shared by the department, officer and conflict
- * kinds. */
-fz_err fz_reg_scope_departments(fz_db *db, const fz_scope *s,
-                                const char *column, fz_buf *sql,
-                                const char **binds, int *nbind, char *store,
-                                size_t store_size, fz_error *err);
-
 /* The loaded choices of department kinds ("market", …) and GB/T 4754
  * industries; FZ_NODATA when the data files are missing. */
 fz_err fz_reg_data_load(fz_error *err);

@@ -265,6 +265,7 @@ static const fz_rfield officer_fields[] = {
     {"areas", "执法领域", FZ_F_TAGS, FZ_FF_FILTER | FZ_FF_PUBLIC, 512, NULL},
     {"legal_qualification", "法律职业资格", FZ_F_BOOL, FZ_FF_FILTER, 0,
      NULL},
+    {"user_id", "登录账号ID", FZ_F_INT, FZ_FF_FILTER, 0, NULL},
 };
 
 /* An officer holds a certificate with both dates, the second after the
@@ -303,6 +304,19 @@ static fz_err check_officer(fz_db *db, const fz_rview *r, fz_error *err) {
     return fz_error_set(err, FZ_INVALID, "department_id",
                         "执法主体 %s 不存在或已停用 / no active department %s",
                         r->v[7], r->v[7]);
+  /* The login an officer uses: an active business account (三员 hold no
+   * business data, 三员分立). */
+  const char *user = r->v[10];
+  if (!user || !*user) return FZ_OK;
+  char sql[128];
+  snprintf(sql, sizeof sql, "SELECT 1 FROM users WHERE id = ? AND status = "
+           "'active' AND (roles & %u) = 0", (unsigned)FZ_ROLES_ADMIN);
+  rc = exists(db, sql, NULL, strtoll(user, NULL, 10), &found, err);
+  if (rc) return rc;
+  if (!found)
+    return fz_error_set(err, FZ_INVALID, "user_id",
+                        "登录账号 %s 不存在、已停用或为三员账号 / no active "
+                        "business account %s", user, user);
   return FZ_OK;
 }
 

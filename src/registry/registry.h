@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "auth/account.h"
+#include "core/buf.h"
 #include "core/error.h"
 #include "store/db.h"
 
@@ -201,6 +202,17 @@ const char *fz_cert_state_label(fz_cert_state s); /* "有效", … */
  * FZ_NOTFOUND when no officer holds that number (辅助人员 hold none). */
 fz_err fz_reg_certificate(fz_db *db, const char *cert_no, const char *today,
                           json_t **out, fz_error *err);
+
+/* Appends the scope restriction of a department id (its subtree) and a
+ * region prefix for a column holding a department id, e.g. "t.id" or
+ * "t.department_id": " AND column IN (…)", its parameters added to binds
+ * (their text kept in store).  Shared by the department, officer and
+ * conflict kinds, and by other domains for what belongs to a department
+ * (plans, cases). */
+fz_err fz_reg_scope_departments(fz_db *db, const fz_scope *s,
+                                const char *column, fz_buf *sql,
+                                const char **binds, int *nbind, char *store,
+                                size_t store_size, fz_error *err);
 
 /* ---- Keys --------------------------------------------------------------- */
 
