@@ -102,6 +102,10 @@ fz_err fz_req_upload(fz_req *r, int *fd, unsigned long long *size,
 void fz_reply_file(fz_req *r, int status, const char *content_type, int fd,
                    unsigned long long size, const char *filename);
 
+/* Replies with a copy of len bytes; filename as for fz_reply_file.  The
+ * file name is sent RFC 5987-encoded by both. */
+void fz_reply_bytes(fz_req *r, int status, const char *content_type,
+                    const void *data, size_t len, const char *filename);
 /* Replies with raw bytes that outlive the request (embedded files). */
 void fz_reply_static(fz_req *r, int status, const char *content_type,
                      const void *data, size_t len);

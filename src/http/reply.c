@@ -129,15 +129,60 @@ fz_err fz_req_upload(fz_req *r, int *fd, unsigned long long *size,
   return FZ_OK;
 }
 
+/* 1 for the bytes RFC 5987 leaves unencoded (attr-char). */
+static int attr_char(unsigned char c) {
+  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+         (c >= 'a' && c <= 'z') || (c && strchr("!#$&+-.^_`|~", c));
+}
+
+/* A file name as RFC 5987 wants it in Content-Disposition: every byte but
+ * the attr-chars percent-encoded.  A name too long for the header is cut
+ * before a whole UTF-8 character, never inside one. */
+static void encode_name(const char *name, char *out, size_t size) {
+  static const char hex[] = "0123456789ABCDEF";
+  const unsigned char *p = (const unsigned char *)name;
+  size_t n = 0;
+  while (*p) {
+    size_t len = *p < 0x80 ? 1 : *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : 2;
+    size_t need = 0, i;
+    for (i = 0; i < len && p[i]; i++) need += attr_char(p[i]) ? 1 : 3;
+    if (i < len || n + need >= size) break;
+    for (i = 0; i < len; i++, p++) {
+      if (attr_char(*p)) {
+        out[n++] = (char)*p;
+      } else {
+        out[n++] = '%';
+        out[n++] = hex[*p >> 4];
+        out[n++] = hex[*p & 15];
+      }
+    }
+  }
+  out[n] = '\0';
+}
+
+/* Names the download of the reply just queued (when it is this one). */
+static void disposition(fz_req *r, struct MHD_Response *resp,
+                        const char *filename) {
+  if (r->response != resp || !filename) return;
+  char name[480], cd[512];
+  encode_name(filename, name, sizeof name);
+  snprintf(cd, sizeof cd, "attachment; filename*=UTF-8''%s", name);
+  MHD_add_response_header(resp, "Content-Disposition", cd);
+}
+
 void fz_reply_file(fz_req *r, int status, const char *content_type, int fd,
                    unsigned long long size, const char *filename) {
-  queue(r, status, MHD_create_response_from_fd_at_offset64(size, fd, 0),
-        content_type);
-  if (r->response && filename) {
-    char cd[512];
-    snprintf(cd, sizeof cd, "attachment; filename*=UTF-8''%s", filename);
-    MHD_add_response_header(r->response, "Content-Disposition", cd);
-  }
+  struct MHD_Response *resp = MHD_create_response_from_fd_at_offset64(size, fd, 0);
+  queue(r, status, resp, content_type);
+  disposition(r, resp, filename);
+}
+
+void fz_reply_bytes(fz_req *r, int status, const char *content_type,
+                    const void *data, size_t len, const char *filename) {
+  struct MHD_Response *resp = MHD_create_response_from_buffer(
+      len, (void *)data, MHD_RESPMEM_MUST_COPY);
+  queue(r, status, resp, content_type);
+  disposition(r, resp, filename);
 }
 
 void fz_reply_static(fz_req *r, int status, const char *content_type,

@@ -22,7 +22,6 @@
 #define LIMIT_MAX 200
 #define FILE_NAME_MAX 200    /* bytes of an evidence file's name (task.c) */
 #define CONTENT_TYPE_MAX 100 /* bytes of its media type (task.c) */
-#define DISPOSITION_MAX 480  /* encoded name bytes fz_reply_file can carry */
 #define STRATUM_KEY_MAX 32
 
 /* ---- Parameters ---------------------------------------------------------- */
@@ -134,63 +133,6 @@ static void reply_read(fz_req *r, fz_err rc, fz_error *e, json_t *out) {
   } else {
     fz_reply_json(r, 200, out);
   }
-}
-
-/* 1 for the bytes RFC 5987 leaves unencoded (attr-char). */
-static int attr_char(unsigned char c) {
-  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
-         (c >= 'a' && c <= 'z') || (c && strchr("!#$&+-.^_`|~", c));
-}
-
-/* A file name as RFC 5987 wants it in Content-Disposition: every byte but
- * the attr-chars percent-encoded.  A name too long for the header is cut
- * before a whole UTF-8 character, never inside one. */
-static void encode_name(const char *name, char *out, size_t size) {
-  static const char hex[] = "0123456789ABCDEF";
-  const unsigned char *p = (const unsigned char *)name;
-  size_t n = 0;
-  while (*p) {
-    size_t len = *p < 0x80 ? 1 : *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : 2;
-    size_t need = 0, i;
-    for (i = 0; i < len && p[i]; i++) need += attr_char(p[i]) ? 1 : 3;
-    if (i < len || n + need >= size) break;
-    for (i = 0; i < len; i++, p++) {
-      if (attr_char(*p)) {
-        out[n++] = (char)*p;
-      } else {
-        out[n++] = '%';
-        out[n++] = hex[*p >> 4];
-        out[n++] = hex[*p & 15];
-      }
-    }
-  }
-  out[n] = '\0';
-}
-
-/* Replies with len bytes (the caller keeps and frees data) through an
- * unlinked temporary file, which the reply takes over, so that the body
- * need not outlive the handler in memory.  filename may be NULL. */
-static void reply_bytes(fz_req *r, const char *content_type, const void *data,
-                        size_t len, const char *filename) {
-  const char *t = getenv("TMPDIR");
-  char path[512];
-  snprintf(path, sizeof path, "%s/fazhi-reply-XXXXXX", t && *t ? t : "/var/tmp");
-  int fd = mkstemp(path);
-  if (fd >= 0) unlink(path);
-  size_t done = 0;
-  while (fd >= 0 && done < len) {
-    ssize_t w = write(fd, (const char *)data + done, len - done);
-    if (w <= 0) break;
-    done += (size_t)w;
-  }
-  if (fd < 0 || done < len || lseek(fd, 0, SEEK_SET) != 0) {
-    if (fd >= 0) close(fd);
-    fz_reply_error(r, 503, FZ_IO, "", "cannot stage the reply");
-    return;
-  }
-  char encoded[DISPOSITION_MAX + 1] = "";
-  if (filename) encode_name(filename, encoded, sizeof encoded);
-  fz_reply_file(r, 200, content_type, fd, len, filename ? encoded : NULL);
 }
 
 /* ---- Changes through the writer ---------------------------------------- */
@@ -565,8 +507,8 @@ void fz_api_evidence_get(fz_req *r) {
     reply_err(r, rc, &e);
   } else {
     const char *type = member(meta, "content_type", "application/octet-stream");
-    reply_bytes(r, *type ? type : "application/octet-stream", data, size,
-                member(meta, "name", "evidence"));
+    fz_reply_bytes(r, 200, *type ? type : "application/octet-stream", data,
+                   size, member(meta, "name", "evidence"));
     const char *sm3 = member(meta, "sm3", NULL);
     if (sm3) fz_reply_header(r, "X-Content-SM3", sm3);
   }
@@ -613,7 +555,7 @@ void fz_api_public_draw_pool(fz_req *r) {
   fz_error e = {0};
   fz_err rc = fz_draw_public_pool(fz_req_db(r), id, key, &pool, &size, &e);
   if (rc) reply_err(r, rc, &e);
-  else reply_bytes(r, "text/plain; charset=utf-8", pool, size, NULL);
+  else fz_reply_bytes(r, 200, "text/plain; charset=utf-8", pool, size, NULL);
   free(pool);
 }
 
