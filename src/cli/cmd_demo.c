@@ -1,6 +1,6 @@
 /* cmd_demo.c — `fazhi demo`: fill an installation made by `fazhi init
- * --demo` with the 辽宁省 demonstration dataset (registry/demo.h) and print
- * the demo accounts. */
+ * --demo` with the 辽宁省 demonstration dataset (registry/demo.h) and its
+ * random-inspection plans (inspect/demo.h), and print the demo accounts. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "id/id.h"
 #include "id/seal.h"
+#include "inspect/demo.h"
 #include "registry/demo.h"
 #include "registry/registry.h"
 
@@ -54,11 +55,63 @@ static void on_progress(void *ctx, int64_t done, int64_t total) {
   if (done == total) fputc('\n', stderr);
 }
 
+/* Makes (or completes) the demo plans and prints what they are; 0 or 2. */
+static int load_plans(fz_db *db, uint64_t seed) {
+  fz_inspect_demo_opts o = {seed, NULL, 0};
+  fz_inspect_demo_stats st;
+  fz_error e;
+  double t0 = seconds();
+  fz_err err = fz_inspect_demo_load(db, &o, &st, &e);
+  double t = seconds() - t0;
+  printf("\n双随机、一公开 demo plans (%.2f s):\n", t);
+  for (int i = 0; i < 2; i++) {
+    const fz_inspect_demo_link *l = &st.links[i];
+    if (l->officer_id)
+      printf("  %-12s is officer %lld %s, certificate %s%s: %lld tasks, %lld "
+             "open\n",
+             l->username, (long long)l->officer_id, l->officer, l->cert_no,
+             l->made ? "" : " (linked before)", (long long)l->tasks,
+             (long long)l->open);
+  }
+  for (int i = 0; i < FZ_INSPECT_DEMO_PLANS; i++) {
+    const fz_inspect_demo_plan *p = &st.plans[i];
+    if (p->skipped) {
+      printf("  plan %c skipped: %s\n", p->key, p->skipped);
+      continue;
+    }
+    if (!p->id) continue;
+    printf("  plan %c  #%lld %s\n", p->key, (long long)p->id, p->name);
+    printf("          window %s to %s, %lld entities in its pools; %s (%s)",
+           p->window_from, p->window_to, (long long)p->pool,
+           fz_plan_status_name(p->status), fz_plan_status_label(p->status));
+    if (p->status == FZ_PLAN_COMMITTED)
+      printf(", %d of %d participants revealed: awaiting reveal",
+             p->revealed, p->participants);
+    printf("\n");
+    if (p->tasks)
+      printf("          %lld drawn (%lld unstaffed), %lld results; results "
+             "due %s%s\n",
+             (long long)p->tasks, (long long)p->unstaffed,
+             (long long)p->results, p->publish_due,
+             p->status == FZ_PLAN_PUBLISHED ? ", published"
+             : p->overdue                   ? ": OVERDUE"
+                                            : "");
+  }
+  if (err) {
+    fprintf(stderr, "fazhi demo: %s\n(the steps before this one stay; run "
+                    "`fazhi demo --plans-only` to complete the plans)\n",
+            e.message);
+    return 2;
+  }
+  return 0;
+}
+
 int fz_cmd_demo(int argc, char **argv) {
   static const char usage[] =
-      "fazhi demo [--db URL] [--entities N] [--seed S] [--force]";
+      "fazhi demo [--db URL] [--entities N] [--seed S] [--force] "
+      "[--no-plans | --plans-only]";
   long long entities = FZ_DEMO_ENTITIES, seed = 1;
-  int force = 0, out = 1;
+  int force = 0, out = 1, plans = 1, plans_only = 0;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--entities") == 0 && i + 1 < argc) {
       if ((entities = parse_count(argv[++i], FZ_DEMO_ENTITIES_MAX)) < 0) {
@@ -77,6 +130,10 @@ int fz_cmd_demo(int argc, char **argv) {
       }
     } else if (strcmp(argv[i], "--force") == 0) {
       force = 1;
+    } else if (strcmp(argv[i], "--no-plans") == 0) {
+      plans = 0; /* the benchmarks make their own */
+    } else if (strcmp(argv[i], "--plans-only") == 0) {
+      plans_only = 1; /* complete the plans of a demo loaded before */
     } else {
       argv[out++] = argv[i];
     }
@@ -88,8 +145,24 @@ int fz_cmd_demo(int argc, char **argv) {
   fz_db *db = fz_cli_open_migrated(cfg.db, &version);
   if (!db) return 2;
 
+  if (!plans && plans_only) {
+    fprintf(stderr, "fazhi demo: --no-plans and --plans-only exclude each "
+                    "other\nusage: %s\n", usage);
+    fz_db_close(db);
+    return 2;
+  }
   fz_error e;
   fz_err err = fz_demo_check(db, force, &e);
+  if (plans_only) {
+    /* The plans need the demo's accounts and officers, loaded before (and
+     * no ID number is written: no seal key). */
+    if (err != FZ_EXISTS)
+      fprintf(stderr, "fazhi demo: --plans-only needs the demo loaded "
+                      "first (fazhi demo --db %s)\n", cfg.db);
+    rc = err == FZ_EXISTS ? load_plans(db, (uint64_t)seed) : 2;
+    fz_db_close(db);
+    return rc;
+  }
   if (err) {
     if (err == FZ_NOTFOUND)
       fprintf(stderr,
@@ -123,10 +196,10 @@ int fz_cmd_demo(int argc, char **argv) {
   double t0 = seconds();
   err = fz_demo_load(db, &o, &st, &e);
   double t = seconds() - t0;
-  fz_db_close(db);
-  fz_reg_set_seal_key(NULL);
-  fz_seal_key_free(key);
   if (err) {
+    fz_db_close(db);
+    fz_reg_set_seal_key(NULL);
+    fz_seal_key_free(key);
     fprintf(stderr, "fazhi demo: %s\n", e.message);
     if (st.entity_batches)
       fprintf(stderr,
@@ -179,5 +252,10 @@ int fz_cmd_demo(int argc, char **argv) {
            acc[i].department ? " · " : "",
            acc[i].department ? acc[i].department : "");
   }
-  return 0;
+  fflush(stdout);
+  rc = plans ? load_plans(db, (uint64_t)seed) : 0;
+  fz_db_close(db);
+  fz_reg_set_seal_key(NULL);
+  fz_seal_key_free(key);
+  return rc;
 }

@@ -64,7 +64,8 @@ static fz_err capped(fz_db *db, const fz_plan_row *p, char **codes,
            "SELECT DISTINCT x.entity_uscc FROM (SELECT t.entity_uscc, "
            "pd.department_id FROM tasks t JOIN plans q ON q.id = t.plan_id "
            "JOIN plan_departments pd ON pd.plan_id = q.id WHERE q.year = ? "
-           "AND q.id <> ? AND pd.department_id IN (%s) GROUP BY "
+           "AND q.id <> ? AND t.staffed = 1 AND pd.department_id IN (%s) "
+           "GROUP BY "
            "t.entity_uscc, pd.department_id HAVING COUNT(*) >= ?) x", deps);
   fz_stmt *st;
   fz_err rc = fz_db_prepare(db, sql, &st, err);
@@ -287,8 +288,14 @@ fz_err fz_plan_freeze(fz_db *db, const fz_principal *by, int64_t id,
   for (size_t k = 0; k < f->nstrata; k++) slots += f->strata[k].n;
   slots *= (size_t)p.team_size;
   f->officer_cap = p.officer_cap;
-  if (!f->officer_cap && f->nofficers)
-    f->officer_cap = (int)((slots + f->nofficers - 1) / f->nofficers) + 1;
+  /* By default an even share with some slack: the greedy walk fills the
+   * best-ranked officers first, and conflicts and a joint plan's
+   * departments leave some officers fewer tasks than others. */
+  if (!f->officer_cap && f->nofficers) {
+    size_t even = (slots + f->nofficers - 1) / f->nofficers;
+    size_t cap = even + (even / 10 > 2 ? even / 10 : 2);
+    f->officer_cap = cap > 100000 ? 100000 : (int)cap;
+  }
   if (f->officer_cap < 1) f->officer_cap = 1;
   *out = f;
   return FZ_OK;
@@ -409,29 +416,31 @@ static fz_err store_frozen(fz_db *db, int64_t plan, const fz_plan_frozen *f,
     else json_object_set_new(o, "count", json_integer(s->count));
     json_array_append_new(strata, o);
   }
-  for (size_t i = 0; i < f->nofficers; i++) {
-    rc = fz_db_prepare(db, "INSERT INTO plan_inspectors (plan_id, officer_id, "
-                       "department_id) VALUES (?, ?, ?)", &st, err);
-    if (rc) return rc;
+  rc = fz_db_prepare(db, "INSERT INTO plan_inspectors (plan_id, officer_id, "
+                     "department_id) VALUES (?, ?, ?)", &st, err);
+  if (rc) return rc;
+  int r = FZ_STEP_DONE;
+  for (size_t i = 0; i < f->nofficers && r == FZ_STEP_DONE; i++) {
+    fz_stmt_reset(st);
     fz_stmt_bind_int64(st, 1, plan);
     fz_stmt_bind_int64(st, 2, f->officers[i].id);
     fz_stmt_bind_int64(st, 3, f->officers[i].department_id);
-    int r = fz_stmt_step(st, err);
-    fz_stmt_finalize(st);
-    if (r != FZ_STEP_DONE) return (fz_err)r;
+    r = fz_stmt_step(st, err);
   }
-  for (size_t i = 0; i < f->nconflicts; i++) {
-    rc = fz_db_prepare(db, "INSERT INTO plan_conflicts (plan_id, officer_id, "
-                       "entity_uscc) VALUES (?, ?, ?)", &st, err);
-    if (rc) return rc;
+  fz_stmt_finalize(st);
+  if (r != FZ_STEP_DONE) return (fz_err)r;
+  rc = fz_db_prepare(db, "INSERT INTO plan_conflicts (plan_id, officer_id, "
+                     "entity_uscc) VALUES (?, ?, ?)", &st, err);
+  if (rc) return rc;
+  for (size_t i = 0; i < f->nconflicts && r == FZ_STEP_DONE; i++) {
+    fz_stmt_reset(st);
     fz_stmt_bind_int64(st, 1, plan);
     fz_stmt_bind_int64(st, 2, f->conflicts[i].officer_id);
     fz_stmt_bind_text(st, 3, f->conflicts[i].code, -1);
-    int r = fz_stmt_step(st, err);
-    fz_stmt_finalize(st);
-    if (r != FZ_STEP_DONE) return (fz_err)r;
+    r = fz_stmt_step(st, err);
   }
-  return FZ_OK;
+  fz_stmt_finalize(st);
+  return r == FZ_STEP_DONE ? FZ_OK : (fz_err)r;
 }
 
 fz_err fz_plan_commit(fz_db *db, const fz_principal *by, int64_t id,
@@ -803,41 +812,43 @@ static fz_err insert_tasks(fz_db *db, int64_t plan, const bound *b,
   if (r == FZ_STEP_ROW) next = fz_stmt_column_int64(st, 0);
   fz_stmt_finalize(st);
   if (r != FZ_STEP_ROW) return (fz_err)r;
-  for (size_t i = 0; i < res->npicks; i++) {
+  fz_stmt *task_st = NULL, *team_st = NULL;
+  rc = fz_db_prepare(db, "INSERT INTO tasks (id, plan_id, position, stratum, "
+                     "entity_uscc, ticket, staffed, notes, case_ref) VALUES "
+                     "(?, ?, ?, ?, ?, ?, ?, '', '')", &task_st, err);
+  if (!rc) rc = fz_db_prepare(db, "INSERT INTO task_officers (task_id, "
+                              "officer_id, position, active) VALUES (?, ?, ?, "
+                              "1)", &team_st, err);
+  r = FZ_STEP_DONE;
+  for (size_t i = 0; !rc && i < res->npicks && r == FZ_STEP_DONE; i++) {
     const fz_draw_pick *pk = &res->picks[i];
     const fz_draw_stratum *s = &b->strata[pk->stratum];
     const int64_t *team = res->team + i * (size_t)res->team_size;
     char ticket[65];
     fz_inspect_hex(pk->ticket, ticket);
     int64_t task = ++next;
-    rc = fz_db_prepare(db, "INSERT INTO tasks (id, plan_id, position, stratum, "
-                       "entity_uscc, ticket, staffed, notes, case_ref) VALUES "
-                       "(?, ?, ?, ?, ?, ?, ?, '', '')", &st, err);
-    if (rc) return rc;
-    fz_stmt_bind_int64(st, 1, task);
-    fz_stmt_bind_int64(st, 2, plan);
-    fz_stmt_bind_int64(st, 3, (int64_t)i);
-    fz_stmt_bind_text(st, 4, s->key, -1);
-    fz_stmt_bind_text(st, 5, s->pool + (size_t)pk->index * FZ_DRAW_LINE,
+    fz_stmt_reset(task_st);
+    fz_stmt_bind_int64(task_st, 1, task);
+    fz_stmt_bind_int64(task_st, 2, plan);
+    fz_stmt_bind_int64(task_st, 3, (int64_t)i);
+    fz_stmt_bind_text(task_st, 4, s->key, -1);
+    fz_stmt_bind_text(task_st, 5, s->pool + (size_t)pk->index * FZ_DRAW_LINE,
                       FZ_DRAW_CODE);
-    fz_stmt_bind_text(st, 6, ticket, -1);
-    fz_stmt_bind_int64(st, 7, team[0] != 0);
-    r = fz_stmt_step(st, err);
-    fz_stmt_finalize(st);
-    if (r != FZ_STEP_DONE) return (fz_err)r;
-    for (int j = 0; j < res->team_size && team[0]; j++) {
-      rc = fz_db_prepare(db, "INSERT INTO task_officers (task_id, officer_id, "
-                         "position, active) VALUES (?, ?, ?, 1)", &st, err);
-      if (rc) return rc;
-      fz_stmt_bind_int64(st, 1, task);
-      fz_stmt_bind_int64(st, 2, team[j]);
-      fz_stmt_bind_int64(st, 3, j);
-      r = fz_stmt_step(st, err);
-      fz_stmt_finalize(st);
-      if (r != FZ_STEP_DONE) return (fz_err)r;
+    fz_stmt_bind_text(task_st, 6, ticket, -1);
+    fz_stmt_bind_int64(task_st, 7, team[0] != 0);
+    r = fz_stmt_step(task_st, err);
+    for (int j = 0; j < res->team_size && team[0] && r == FZ_STEP_DONE; j++) {
+      fz_stmt_reset(team_st);
+      fz_stmt_bind_int64(team_st, 1, task);
+      fz_stmt_bind_int64(team_st, 2, team[j]);
+      fz_stmt_bind_int64(team_st, 3, j);
+      r = fz_stmt_step(team_st, err);
     }
   }
-  return FZ_OK;
+  fz_stmt_finalize(task_st);
+  fz_stmt_finalize(team_st);
+  if (rc) return rc;
+  return r == FZ_STEP_DONE ? FZ_OK : (fz_err)r;
 }
 
 fz_err fz_plan_draw(fz_db *db, const fz_principal *by, int64_t id,
@@ -920,18 +931,27 @@ fz_err fz_plan_draw(fz_db *db, const fz_principal *by, int64_t id,
   fz_deadline due;
   fz_date end;
   char due_text[FZ_DATE_BUF] = "";
+  /* A year with no calendar yet leaves the deadline open (the view says
+   * so) rather than stopping the draw: it is computed once the State
+   * Council's notice for that year is loaded. */
+  char due_note[sizeof err->message] = "";
   if (!rc) {
     const fz_cal *cal = fz_cal_default(err);
     rc = cal ? fz_date_parse(p.window_to, &end, err) : err->code;
     if (!rc) rc = fz_deadline_compute(cal, "inspection.publish", end, &due, err);
     if (!rc) fz_date_format(due.date, due_text);
+    if (rc == FZ_NODATA) {
+      snprintf(due_note, sizeof due_note, "%s", err->message);
+      rc = FZ_OK;
+    }
   }
   if (!rc) rc = fz_db_prepare(db, "UPDATE plans SET status = 'drawn', seed = ?, "
                               "publish_due = ?, updated_at = ? WHERE id = ?",
                               &st, err);
   if (!rc) {
     fz_stmt_bind_text(st, 1, seed, -1);
-    fz_stmt_bind_text(st, 2, due_text, -1);
+    if (due_text[0]) fz_stmt_bind_text(st, 2, due_text, -1);
+    else fz_stmt_bind_null(st, 2);
     fz_stmt_bind_int64(st, 3, now);
     fz_stmt_bind_int64(st, 4, id);
     int r = fz_stmt_step(st, err);
@@ -940,11 +960,13 @@ fz_err fz_plan_draw(fz_db *db, const fz_principal *by, int64_t id,
   }
   if (!rc)
     rc = fz_inspect_event(db, by, "plan.draw", "plan", id,
-                          json_pack("{s:s, s:s, s:I, s:I, s:s}", "seed", seed,
-                                    "record_sm3", rec_sm3, "selected",
+                          json_pack("{s:s, s:s, s:I, s:I, s:o, s:o}", "seed",
+                                    seed, "record_sm3", rec_sm3, "selected",
                                     (json_int_t)res.npicks, "unstaffed",
                                     (json_int_t)res.nunstaffed, "publish_due",
-                                    due_text),
+                                    fz_inspect_text(due_text),
+                                    "publish_due_note",
+                                    fz_inspect_text(due_note)),
                           now, NULL, err);
   fz_draw_result_free(&res);
   bound_free(&b);

@@ -521,7 +521,10 @@ static fz_err check_items(fz_db *db, const json_t *a, const char *kinds,
       return fz_error_set(err, FZ_INVALID, "items", "抽查事项 %s 不属于本计划"
                           "任何执法主体的领域 / item %s belongs to none of the "
                           "plan's departments' kinds", code, code);
-    if (strstr(s->items, code) || used + strlen(code) + 2 > sizeof s->items)
+    char listed[sizeof s->items + 2], wanted[80];
+    snprintf(listed, sizeof listed, ";%s;", s->items);
+    snprintf(wanted, sizeof wanted, ";%s;", code);
+    if (strstr(listed, wanted) || used + strlen(code) + 2 > sizeof s->items)
       return fz_error_set(err, FZ_INVALID, "items", "抽查事项 %s 重复或过多 / "
                           "item %s repeated, or too many", code, code);
     used += (size_t)snprintf(s->items + used, sizeof s->items - used, "%s%s",

@@ -122,6 +122,7 @@ CREATE TABLE tasks (
   UNIQUE (plan_id, position)
 );
 CREATE INDEX tasks_entity ON tasks (entity_uscc);
+CREATE INDEX tasks_open ON tasks (plan_id, staffed, result);
 
 -- A task's team; a replaced officer stays with active = 0 and the reason.
 CREATE TABLE task_officers (
