@@ -134,7 +134,7 @@ static json_t *strata_of(const char *text) {
 int main(int argc, char **argv) {
   const char *url = NULL, *region = "21", *dept = "辽宁省市场监督管理局";
   const char *strata = "A=0.005,B=0.01,C=0.03,D=0.1", *today_arg = NULL;
-  for (int i = 1; i < argc; i++) {
+  for (int i = 1; i < argc; i += 2) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (!v) {
       fputs(usage, stderr);
@@ -149,7 +149,6 @@ int main(int argc, char **argv) {
       fputs(usage, stderr);
       return 2;
     }
-    i++;
   }
   if (!url) {
     fputs(usage, stderr);
