@@ -568,28 +568,11 @@ fz_err fz_plan_reveal(fz_db *db, const fz_principal *by, int64_t id,
   if (!rc) rc = fz_plan_require_status(&p, FZ_PLAN_COMMITTED, "揭示秘密", err);
   if (!rc) rc = fz_inspect_unhex(secret_hex, "secret", secret, err);
   if (rc) return rc;
-  fz_stmt *st;
-  rc = fz_db_prepare(db, "SELECT position, commit_hex, secret_hex FROM "
-                     "plan_participants WHERE plan_id = ? AND user_id = ?",
-                     &st, err);
+  int64_t pos;
+  char commit[65];
+  int had;
+  rc = fz_plan_participant(db, by, id, "secret", &pos, commit, &had, err);
   if (rc) return rc;
-  fz_stmt_bind_int64(st, 1, id);
-  fz_stmt_bind_int64(st, 2, by->scope.user_id);
-  int r = fz_stmt_step(st, err);
-  int64_t pos = -1;
-  char commit[65] = "";
-  int had = 0;
-  if (r == FZ_STEP_ROW) {
-    pos = fz_stmt_column_int64(st, 0);
-    snprintf(commit, sizeof commit, "%s",
-             fz_stmt_column_text(st, 1) ? fz_stmt_column_text(st, 1) : "");
-    had = !fz_stmt_column_is_null(st, 2);
-  }
-  fz_stmt_finalize(st);
-  if (r != FZ_STEP_ROW && r != FZ_STEP_DONE) return (fz_err)r;
-  if (pos < 0)
-    return fz_error_set(err, FZ_FORBIDDEN, "secret", "您不是本计划的参与人 / "
-                        "you are not a participant of this plan");
   if (had)
     return fz_error_set(err, FZ_CONFLICT, "secret", "您已揭示过秘密 / you have "
                         "already revealed your secret");
@@ -602,6 +585,8 @@ fz_err fz_plan_reveal(fz_db *db, const fz_principal *by, int64_t id,
                         "commitment", got, commit);
   char hex[65];
   fz_inspect_hex(secret, hex);
+  fz_stmt *st;
+  int r;
   rc = fz_db_prepare(db, "UPDATE plan_participants SET secret_hex = ?, "
                      "revealed_at = ? WHERE plan_id = ? AND position = ?", &st,
                      err);

@@ -1056,6 +1056,34 @@ fz_err fz_plan_update(fz_db *db, const fz_principal *by, int64_t id,
 
 /* ---- Participants' commitments ----------------------------------------- */
 
+fz_err fz_plan_participant(fz_db *db, const fz_principal *by, int64_t plan,
+                           const char *field, int64_t *pos, char commit[65],
+                           int *revealed, fz_error *err) {
+  fz_stmt *st;
+  fz_err rc = fz_db_prepare(db, "SELECT position, commit_hex, secret_hex FROM "
+                            "plan_participants WHERE plan_id = ? AND "
+                            "user_id = ?", &st, err);
+  if (rc) return rc;
+  fz_stmt_bind_int64(st, 1, plan);
+  fz_stmt_bind_int64(st, 2, by->scope.user_id);
+  int r = fz_stmt_step(st, err);
+  *pos = -1;
+  commit[0] = 0;
+  *revealed = 0;
+  if (r == FZ_STEP_ROW) {
+    const char *c = fz_stmt_column_text(st, 1);
+    *pos = fz_stmt_column_int64(st, 0);
+    snprintf(commit, 65, "%s", c ? c : "");
+    *revealed = !fz_stmt_column_is_null(st, 2);
+  }
+  fz_stmt_finalize(st);
+  if (r != FZ_STEP_ROW && r != FZ_STEP_DONE) return (fz_err)r;
+  if (*pos < 0)
+    return fz_error_set(err, FZ_FORBIDDEN, field, "您不是本计划的参与人 / "
+                        "you are not a participant of this plan");
+  return FZ_OK;
+}
+
 fz_err fz_plan_participant_commit(fz_db *db, const fz_principal *by,
                                   int64_t id, const char *commit_hex,
                                   int64_t now, fz_error *err) {
@@ -1065,23 +1093,16 @@ fz_err fz_plan_participant_commit(fz_db *db, const fz_principal *by,
   if (!rc) rc = fz_plan_require_status(&p, FZ_PLAN_DRAFT, "提交承诺", err);
   if (!rc) rc = fz_inspect_unhex(commit_hex, "commit", c, err);
   if (rc) return rc;
-  fz_stmt *st;
-  rc = fz_db_prepare(db, "SELECT position, commit_hex FROM plan_participants "
-                     "WHERE plan_id = ? AND user_id = ?", &st, err);
+  int64_t pos;
+  char had[65];
+  int revealed;
+  rc = fz_plan_participant(db, by, id, "commit", &pos, had, &revealed, err);
   if (rc) return rc;
-  fz_stmt_bind_int64(st, 1, id);
-  fz_stmt_bind_int64(st, 2, by->scope.user_id);
-  int r = fz_stmt_step(st, err);
-  int64_t pos = r == FZ_STEP_ROW ? fz_stmt_column_int64(st, 0) : -1;
-  int had = r == FZ_STEP_ROW && !fz_stmt_column_is_null(st, 1);
-  fz_stmt_finalize(st);
-  if (r != FZ_STEP_ROW && r != FZ_STEP_DONE) return (fz_err)r;
-  if (pos < 0)
-    return fz_error_set(err, FZ_FORBIDDEN, "commit", "您不是本计划的参与人 / "
-                        "you are not a participant of this plan");
-  if (had)
+  if (had[0])
     return fz_error_set(err, FZ_CONFLICT, "commit", "您已提交过承诺，不能更改 "
                         "/ you have already committed");
+  fz_stmt *st;
+  int r;
   char hex[65];
   fz_inspect_hex(c, hex);
   rc = fz_db_prepare(db, "UPDATE plan_participants SET commit_hex = ?, "

@@ -63,6 +63,13 @@ fz_err fz_inspect_event(fz_db *db, const fz_principal *by, const char *action,
                         const char *object, int64_t id, json_t *data,
                         int64_t now, uint64_t *seq, fz_error *err);
 
+/* by's place among plan's participants: *pos, his commitment into commit
+ * (hex, "" before he commits) and whether his secret is in.  FZ_FORBIDDEN
+ * naming field when he is not a participant. */
+fz_err fz_plan_participant(fz_db *db, const fz_principal *by, int64_t plan,
+                           const char *field, int64_t *pos, char commit[65],
+                           int *revealed, fz_error *err);
+
 /* The officer record linked to by's user (officers.user_id), or 0. */
 fz_err fz_inspect_officer_of(fz_db *db, const fz_principal *by,
                              int64_t *officer_id, fz_error *err);
