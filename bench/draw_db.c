@@ -60,26 +60,12 @@ static int64_t lookup(fz_db *db, const char *sql, const char *arg) {
 
 /* The principal of an active user by name, as his session would be. */
 static void principal(fz_db *db, const char *username, fz_principal *p) {
-  fz_stmt *st;
   fz_error e;
-  if (fz_db_prepare(db, "SELECT id, roles, region_prefix, department_id FROM "
-                    "users WHERE username = ? AND status = 'active'", &st, &e))
-    die("prepare", &e);
-  fz_stmt_bind_text(st, 1, username, -1);
-  if (fz_stmt_step(st, &e) != FZ_STEP_ROW) {
+  if (fz_user_principal(db, username, p, &e)) {
     fprintf(stderr, "draw_db: no active user %s (run `fazhi demo` first)\n",
             username);
     exit(1);
   }
-  memset(p, 0, sizeof *p);
-  p->scope.user_id = fz_stmt_column_int64(st, 0);
-  p->scope.roles = (fz_roles)fz_stmt_column_int64(st, 1);
-  snprintf(p->scope.region_prefix, sizeof p->scope.region_prefix, "%s",
-           fz_stmt_column_text(st, 2));
-  p->scope.department_id = fz_stmt_column_int64(st, 3);
-  snprintf(p->actor, sizeof p->actor, "user:%lld",
-           (long long)p->scope.user_id);
-  fz_stmt_finalize(st);
 }
 
 /* Commits the open transaction when rc is FZ_OK, else rolls back and

@@ -697,15 +697,39 @@ fz_err fz_session_find(fz_db *db, const fz_account_policy *pol,
   return FZ_OK;
 }
 
-void fz_session_principal(const fz_session *s, fz_principal *p) {
+static void user_principal(const fz_user *u, fz_principal *p) {
   memset(p, 0, sizeof *p);
-  p->scope.user_id = s->user.id;
-  p->scope.roles = s->user.roles;
+  p->scope.user_id = u->id;
+  p->scope.roles = u->roles;
   copy(p->scope.region_prefix, sizeof p->scope.region_prefix,
-       s->user.region_prefix);
-  p->scope.department_id = s->user.department_id;
-  p->must_change = s->user.must_change;
-  set_actor(p, "user", s->user.id);
+       u->region_prefix);
+  p->scope.department_id = u->department_id;
+  p->must_change = u->must_change;
+  set_actor(p, "user", u->id);
+}
+
+void fz_session_principal(const fz_session *s, fz_principal *p) {
+  user_principal(&s->user, p);
+}
+
+fz_err fz_user_principal(fz_db *db, const char *username, fz_principal *p,
+                         fz_error *err) {
+  fz_stmt *st;
+  fz_user u;
+  fz_err rc = prepare(db, &st, err, "SELECT " USER_COLS " FROM users u "
+                      "WHERE u.username = ?", "S", username);
+  if (!rc) rc = row(st, err);
+  if (rc == FZ_NOTFOUND)
+    return fz_error_set(err, FZ_NOTFOUND, "username", "账号 %s 不存在 / no "
+                        "user %s", username, username);
+  if (rc) return rc;
+  read_user(st, 0, &u);
+  fz_stmt_finalize(st);
+  if (u.disabled)
+    return fz_error_set(err, FZ_NOTFOUND, "username", "账号 %s 已停用 / user "
+                        "%s is disabled", username, username);
+  user_principal(&u, p);
+  return FZ_OK;
 }
 
 int fz_session_csrf_ok(const fz_session *s, const char *csrf) {

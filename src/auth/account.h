@@ -228,6 +228,13 @@ fz_err fz_session_find(fz_db *db, const fz_account_policy *pol,
 /* The principal of a session's user. */
 void fz_session_principal(const fz_session *s, fz_principal *p);
 
+/* Fills *p for the active user named username, as a session of his would:
+ * for the command line acting step by step as the people who would (the
+ * demo, benchmarks, tests).  FZ_NOTFOUND (field "username") when there is
+ * no such user or he is disabled. */
+fz_err fz_user_principal(fz_db *db, const char *username, fz_principal *p,
+                         fz_error *err);
+
 /* 1 if csrf is the CSRF token of this session (constant time). */
 int fz_session_csrf_ok(const fz_session *s, const char *csrf);
 

@@ -148,35 +148,6 @@ static fz_err failed(fz_err rc, char plan, const char *step, fz_error *err) {
   return rc;
 }
 
-/* The principal of an active user, as a session of his would give it. */
-static fz_err principal_of(fz_db *db, const char *username, fz_principal *p,
-                           fz_error *err) {
-  fz_stmt *st;
-  fz_err rc = fz_db_prepare(db, "SELECT id, roles, region_prefix, "
-                            "department_id FROM users WHERE username = ? AND "
-                            "status = 'active'", &st, err);
-  if (rc) return rc;
-  fz_stmt_bind_text(st, 1, username, -1);
-  int r = fz_stmt_step(st, err);
-  if (r == FZ_STEP_ROW) {
-    memset(p, 0, sizeof *p);
-    p->scope.user_id = fz_stmt_column_int64(st, 0);
-    p->scope.roles = (fz_roles)fz_stmt_column_int64(st, 1);
-    const char *region = fz_stmt_column_text(st, 2);
-    snprintf(p->scope.region_prefix, sizeof p->scope.region_prefix, "%s",
-             region ? region : "");
-    p->scope.department_id = fz_stmt_column_int64(st, 3);
-    snprintf(p->actor, sizeof p->actor, "user:%lld",
-             (long long)p->scope.user_id);
-  }
-  fz_stmt_finalize(st);
-  if (r == FZ_STEP_DONE)
-    return fz_error_set(err, FZ_NOTFOUND, "username", "演示账号 %s 不存在或已"
-                        "停用 / no active demo account %s", username,
-                        username);
-  return r == FZ_STEP_ROW ? FZ_OK : (fz_err)r;
-}
-
 /* Runs sql with the text parameters args (NULL-terminated, at most 4) and
  * reads the integer of its first row into *out; FZ_NOTFOUND when none. */
 static fz_err query_int(fz_db *db, const char *sql, const char *const *args,
@@ -209,7 +180,7 @@ static fz_err link_officer(demo *d, const char *username,
                            fz_inspect_demo_link *l, fz_error *err) {
   snprintf(l->username, sizeof l->username, "%s", username);
   fz_principal user;
-  fz_err rc = principal_of(d->db, username, &user, err);
+  fz_err rc = fz_user_principal(d->db, username, &user, err);
   if (rc) return rc;
   char uid[24];
   snprintf(uid, sizeof uid, "%lld", (long long)user.scope.user_id);
@@ -337,7 +308,7 @@ static fz_err spec_of(demo *d, const plan_def *p, json_t **out,
     json_array_append_new(items, json_string(p->items[i]));
   for (size_t i = 0; !rc && i < 3 && p->participants[i]; i++) {
     fz_principal u;
-    rc = principal_of(d->db, p->participants[i], &u, err);
+    rc = fz_user_principal(d->db, p->participants[i], &u, err);
     if (!rc) json_array_append_new(parts, json_integer(u.scope.user_id));
   }
   json_t *spec = NULL;
@@ -418,8 +389,8 @@ static fz_err record_results(demo *d, const plan_def *p, int64_t plan,
                              fz_error *err) {
   fz_principal head, officer;
   int64_t officer_id = 0;
-  fz_err rc = principal_of(d->db, p->head, &head, err);
-  if (!rc && principal_of(d->db, p->officer, &officer, NULL) == FZ_OK)
+  fz_err rc = fz_user_principal(d->db, p->head, &head, err);
+  if (!rc && fz_user_principal(d->db, p->officer, &officer, NULL) == FZ_OK)
     rc = fz_inspect_officer_of(d->db, &officer, &officer_id, err);
   for (int more = 1; !rc && more;) {
     enum { BATCH = 100 };
@@ -518,7 +489,7 @@ static fz_err run_plan(demo *d, const plan_def *def, fz_inspect_demo_plan *out,
   if (rc && rc != FZ_NOTFOUND) return rc;
 
   fz_principal head;
-  rc = principal_of(d->db, def->head, &head, err);
+  rc = fz_user_principal(d->db, def->head, &head, err);
   if (rc) return failed(rc, def->key, "负责人", err);
 
   /* 1. The plan, by the head. */
@@ -558,7 +529,7 @@ static fz_err run_plan(demo *d, const plan_def *def, fz_inspect_demo_plan *out,
     fz_principal u;
     char secret[65], commit[65];
     secret_of(d, def->key, rows[i].username, secret, commit);
-    rc = principal_of(d->db, rows[i].username, &u, err);
+    rc = fz_user_principal(d->db, rows[i].username, &u, err);
     if (!rc) rc = fz_db_begin(d->db, err);
     if (!rc)
       rc = end(d, fz_plan_participant_commit(d->db, &u, id, commit,
@@ -589,7 +560,7 @@ static fz_err run_plan(demo *d, const plan_def *def, fz_inspect_demo_plan *out,
     fz_principal u;
     char secret[65], commit[65];
     secret_of(d, def->key, rows[i].username, secret, commit);
-    rc = principal_of(d->db, rows[i].username, &u, err);
+    rc = fz_user_principal(d->db, rows[i].username, &u, err);
     if (!rc) rc = fz_db_begin(d->db, err);
     if (!rc)
       rc = end(d, fz_plan_reveal(d->db, &u, id, secret, step_time(d), err),
@@ -610,7 +581,7 @@ static fz_err run_plan(demo *d, const plan_def *def, fz_inspect_demo_plan *out,
     snprintf(label, sizeof label, "plan-%c:lottery", def->key);
     demo_hash(d, label, h);
     snprintf(value, sizeof value, "%d%d%d", h[0] % 10, h[1] % 10, h[2] % 10);
-    rc = principal_of(d->db, "ln.supervisor", &sup, err);
+    rc = fz_user_principal(d->db, "ln.supervisor", &sup, err);
     if (!rc) rc = fz_db_begin(d->db, err);
     if (!rc)
       rc = end(d, fz_plan_public_value(d->db, &sup, id, value, step_time(d),

@@ -121,6 +121,25 @@ void fz_ip_bind(fz_stmt *st, const fz_iparams *q) {
   }
 }
 
+fz_err fz_inspect_prepare(fz_db *db, fz_buf *sql, const fz_iparams *q,
+                          fz_stmt **st, fz_error *err) {
+  *st = NULL;
+  fz_err rc = sql->err ? fz_error_set(err, sql->err, "", NULL)
+                       : fz_db_prepare(db, sql->data, st, err);
+  fz_buf_free(sql);
+  if (!rc) fz_ip_bind(*st, q);
+  return rc;
+}
+
+fz_err fz_inspect_page(json_t *items, int more, int64_t last, json_t **out,
+                       fz_error *err) {
+  char next[24];
+  snprintf(next, sizeof next, "%lld", (long long)last);
+  *out = json_pack("{s:o, s:o}", "items", items, "next_cursor",
+                   more ? json_string(next) : json_null());
+  return *out ? FZ_OK : fz_error_set(err, FZ_NOMEM, "", NULL);
+}
+
 fz_err fz_inspect_int(fz_db *db, const char *sql, const int64_t *args,
                       int nargs, int64_t dflt, int64_t *out, fz_error *err) {
   fz_stmt *st;
@@ -264,20 +283,17 @@ static fz_err load(fz_db *db, const fz_principal *by, int64_t id,
                    fz_plan_row *p, fz_error *err) {
   fz_buf sql;
   fz_buf_init(&sql, 1 << 14);
-  const char *binds[8];
-  int nbind = 0;
+  fz_iparams q = {0};
   char store[512];
   fz_buf_puts(&sql, "SELECT " PLAN_COLUMNS " FROM plans p WHERE p.id = ?");
-  fz_err rc = by ? fz_plan_scope_sql(db, by, "p.id", &sql, binds, &nbind,
+  fz_ip_num(&q, id);
+  fz_err rc = by ? fz_plan_scope_sql(db, by, "p.id", &sql, q.text, &q.n,
                                      store, sizeof store, err)
                  : FZ_OK;
   fz_stmt *st = NULL;
-  if (!rc && sql.err) rc = fz_error_set(err, sql.err, "", NULL);
-  if (!rc) rc = fz_db_prepare(db, sql.data, &st, err);
-  fz_buf_free(&sql);
+  if (rc) fz_buf_free(&sql);
+  else rc = fz_inspect_prepare(db, &sql, &q, &st, err);
   if (rc) return rc;
-  fz_stmt_bind_int64(st, 1, id);
-  for (int i = 0; i < nbind; i++) fz_stmt_bind_text(st, i + 2, binds[i], -1);
   int r = fz_stmt_step(st, err);
   if (r == FZ_STEP_ROW) read_row(st, p);
   fz_stmt_finalize(st);

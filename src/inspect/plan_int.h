@@ -94,6 +94,16 @@ void fz_ip_num(fz_iparams *q, int64_t v);
 void fz_ip_text(fz_iparams *q, const char *s);
 void fz_ip_bind(fz_stmt *st, const fz_iparams *q);
 
+/* Prepares a query built in sql (freed here, whatever happens) and binds
+ * q: FZ_NOMEM / FZ_TOOBIG when the text could not be built. */
+fz_err fz_inspect_prepare(fz_db *db, fz_buf *sql, const fz_iparams *q,
+                          fz_stmt **st, fz_error *err);
+
+/* A page {"items": items (stolen), "next_cursor": last as text when more,
+ * else null}. */
+fz_err fz_inspect_page(json_t *items, int more, int64_t last, json_t **out,
+                       fz_error *err);
+
 /* Runs sql with nargs integer parameters and reads one integer; *out =
  * dflt when there is no row or it is NULL. */
 fz_err fz_inspect_int(fz_db *db, const char *sql, const int64_t *args,
@@ -108,6 +118,11 @@ json_t *fz_inspect_text(const char *s);
 /* A page cursor: the last id of the previous page (0 when cursor is
  * NULL); FZ_INVALID naming "cursor" otherwise. */
 fz_err fz_inspect_cursor(const char *cursor, int64_t *id, fz_error *err);
+
+/* The tasks of a plan counted: {"total", "staffed", "unstaffed",
+ * "with_result", "by_result": {category: n}} (categories with a task). */
+fz_err fz_plan_task_counts(fz_db *db, int64_t plan, json_t **out,
+                           fz_error *err);
 
 /* Appends [{id, name}] of the plan's departments, the lead first, to a. */
 fz_err fz_plan_departments_json(fz_db *db, int64_t plan, json_t *a,

@@ -85,11 +85,7 @@ fz_err fz_draw_public_list(fz_db *db, const char *cursor, int limit,
     json_decref(items);
     return rc;
   }
-  char next[24];
-  snprintf(next, sizeof next, "%lld", (long long)last);
-  *out = json_pack("{s:o, s:o}", "items", items, "next_cursor",
-                   more ? json_string(next) : json_null());
-  return *out ? FZ_OK : fz_error_set(err, FZ_NOMEM, "", NULL);
+  return fz_inspect_page(items, more, last, out, err);
 }
 
 /* The replacements on the plan's tasks since the draw, from the ledger's

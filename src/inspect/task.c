@@ -42,6 +42,29 @@ static fz_err visible(fz_db *db, const fz_principal *by, int64_t officer,
   return rc;
 }
 
+/* Prepares select (ending "WHERE <row>.id = ?", the task row being "t")
+ * for id, limited to the tasks by may see. */
+static fz_err select_visible(fz_db *db, const fz_principal *by,
+                             const char *select, int64_t id, fz_stmt **st,
+                             fz_error *err) {
+  int64_t officer = 0;
+  fz_err rc = fz_inspect_need_read(by, err);
+  if (!rc) rc = fz_inspect_officer_of(db, by, &officer, err);
+  if (rc) return rc;
+  fz_buf sql;
+  fz_buf_init(&sql, 1 << 14);
+  fz_iparams q = {0};
+  char store[512];
+  fz_buf_puts(&sql, select);
+  fz_ip_num(&q, id);
+  rc = visible(db, by, officer, &sql, &q, store, sizeof store, err);
+  if (rc) {
+    fz_buf_free(&sql);
+    return rc;
+  }
+  return fz_inspect_prepare(db, &sql, &q, st, err);
+}
+
 /* Runs one statement that returns nothing, with integer and text
  * parameters given as a format: 'i' an int64_t, 't' a string (NULL binds
  * SQL NULL). */
@@ -229,11 +252,9 @@ fz_err fz_task_list(fz_db *db, const fz_principal *by, int64_t plan_id,
   fz_buf_puts(&sql, " ORDER BY t.plan_id DESC, t.position LIMIT ?");
   fz_ip_num(&q, (int64_t)limit + 1);
   fz_stmt *st = NULL;
-  if (!rc && sql.err) rc = fz_error_set(err, sql.err, "", NULL);
-  if (!rc) rc = fz_db_prepare(db, sql.data, &st, err);
-  fz_buf_free(&sql);
+  if (rc) fz_buf_free(&sql);
+  else rc = fz_inspect_prepare(db, &sql, &q, &st, err);
   if (rc) return rc;
-  fz_ip_bind(st, &q);
 
   json_t *items = json_array();
   int64_t last = 0;
@@ -256,32 +277,15 @@ fz_err fz_task_list(fz_db *db, const fz_principal *by, int64_t plan_id,
     json_decref(items);
     return rc;
   }
-  char next[24];
-  snprintf(next, sizeof next, "%lld", (long long)last);
-  *out = json_pack("{s:o, s:o}", "items", items, "next_cursor",
-                   more ? json_string(next) : json_null());
-  return *out ? FZ_OK : fz_error_set(err, FZ_NOMEM, "", NULL);
+  return fz_inspect_page(items, more, last, out, err);
 }
 
 fz_err fz_task_get(fz_db *db, const fz_principal *by, int64_t id,
                    json_t **out, fz_error *err) {
-  int64_t officer = 0;
-  fz_err rc = fz_inspect_need_read(by, err);
-  if (!rc) rc = fz_inspect_officer_of(db, by, &officer, err);
+  fz_stmt *st;
+  fz_err rc = select_visible(db, by, "SELECT " TASK_COLUMNS TASK_FROM " WHERE t.id = ?",
+                             id, &st, err);
   if (rc) return rc;
-  fz_buf sql;
-  fz_buf_init(&sql, 1 << 14);
-  fz_iparams q = {0};
-  char store[512];
-  fz_buf_puts(&sql, "SELECT " TASK_COLUMNS TASK_FROM " WHERE t.id = ?");
-  fz_ip_num(&q, id);
-  rc = visible(db, by, officer, &sql, &q, store, sizeof store, err);
-  fz_stmt *st = NULL;
-  if (!rc && sql.err) rc = fz_error_set(err, sql.err, "", NULL);
-  if (!rc) rc = fz_db_prepare(db, sql.data, &st, err);
-  fz_buf_free(&sql);
-  if (rc) return rc;
-  fz_ip_bind(st, &q);
   int r = fz_stmt_step(st, err);
   if (r == FZ_STEP_ROW) rc = task_json(db, st, out, err);
   fz_stmt_finalize(st);
@@ -305,24 +309,11 @@ typedef struct task_row {
 /* Reads task id into *t if by may see it; FZ_NOTFOUND otherwise. */
 static fz_err task_load(fz_db *db, const fz_principal *by, int64_t id,
                         task_row *t, fz_error *err) {
-  int64_t officer = 0;
-  fz_err rc = fz_inspect_need_read(by, err);
-  if (!rc) rc = fz_inspect_officer_of(db, by, &officer, err);
+  fz_stmt *st;
+  fz_err rc = select_visible(db, by, "SELECT t.id, t.plan_id, t.staffed, t.entity_uscc, "
+              "t.result, t.notes FROM tasks t WHERE t.id = ?",
+                             id, &st, err);
   if (rc) return rc;
-  fz_buf sql;
-  fz_buf_init(&sql, 1 << 14);
-  fz_iparams q = {0};
-  char store[512];
-  fz_buf_puts(&sql, "SELECT t.id, t.plan_id, t.staffed, t.entity_uscc, "
-              "t.result, t.notes FROM tasks t WHERE t.id = ?");
-  fz_ip_num(&q, id);
-  rc = visible(db, by, officer, &sql, &q, store, sizeof store, err);
-  fz_stmt *st = NULL;
-  if (!rc && sql.err) rc = fz_error_set(err, sql.err, "", NULL);
-  if (!rc) rc = fz_db_prepare(db, sql.data, &st, err);
-  fz_buf_free(&sql);
-  if (rc) return rc;
-  fz_ip_bind(st, &q);
   int r = fz_stmt_step(st, err);
   if (r == FZ_STEP_ROW) {
     const char *s;
@@ -633,25 +624,12 @@ fz_err fz_task_evidence(fz_db *db, const fz_principal *by, int64_t id,
 fz_err fz_task_evidence_get(fz_db *db, const fz_principal *by,
                             int64_t evidence_id, void **data, size_t *size,
                             json_t **meta, fz_error *err) {
-  int64_t officer = 0;
-  fz_err rc = fz_inspect_need_read(by, err);
-  if (!rc) rc = fz_inspect_officer_of(db, by, &officer, err);
-  if (rc) return rc;
-  fz_buf sql;
-  fz_buf_init(&sql, 1 << 14);
-  fz_iparams q = {0};
-  char store[512];
-  fz_buf_puts(&sql, "SELECT v.name, v.content_type, v.size, v.sm3, f.data, "
+  fz_stmt *st;
+  fz_err rc = select_visible(db, by, "SELECT v.name, v.content_type, v.size, v.sm3, f.data, "
               "v.task_id FROM task_evidence v JOIN tasks t ON t.id = "
-              "v.task_id JOIN files f ON f.sm3 = v.sm3 WHERE v.id = ?");
-  fz_ip_num(&q, evidence_id);
-  rc = visible(db, by, officer, &sql, &q, store, sizeof store, err);
-  fz_stmt *st = NULL;
-  if (!rc && sql.err) rc = fz_error_set(err, sql.err, "", NULL);
-  if (!rc) rc = fz_db_prepare(db, sql.data, &st, err);
-  fz_buf_free(&sql);
+              "v.task_id JOIN files f ON f.sm3 = v.sm3 WHERE v.id = ?",
+                             evidence_id, &st, err);
   if (rc) return rc;
-  fz_ip_bind(st, &q);
   int r = fz_stmt_step(st, err);
   if (r == FZ_STEP_ROW) {
     size_t len = 0;
@@ -900,35 +878,9 @@ fz_err fz_plan_publish(fz_db *db, const fz_principal *by, int64_t id,
                         "have no result", (long long)missing,
                         (long long)missing);
 
-  json_t *by_result = json_object();
-  int64_t total = 0, unstaffed = 0;
-  fz_stmt *st;
-  rc = by_result ? fz_db_prepare(db, "SELECT staffed, result, COUNT(*) FROM "
-                                 "tasks WHERE plan_id = ? GROUP BY staffed, "
-                                 "result", &st, err)
-                 : fz_error_set(err, FZ_NOMEM, "", NULL);
-  if (rc) {
-    json_decref(by_result);
-    return rc;
-  }
-  fz_stmt_bind_int64(st, 1, id);
-  int r;
-  while ((r = fz_stmt_step(st, err)) == FZ_STEP_ROW) {
-    int64_t n = fz_stmt_column_int64(st, 2);
-    const char *result = fz_stmt_column_text(st, 1);
-    total += n;
-    if (!fz_stmt_column_int64(st, 0)) unstaffed += n;
-    if (result) {
-      json_t *had = json_object_get(by_result, result);
-      json_object_set_new(by_result, result,
-                          json_integer(json_integer_value(had) + n));
-    }
-  }
-  fz_stmt_finalize(st);
-  if (r != FZ_STEP_DONE) {
-    json_decref(by_result);
-    return (fz_err)r;
-  }
+  json_t *counts = NULL;
+  rc = fz_plan_task_counts(db, id, &counts, err);
+  if (rc) return rc;
   char today[11];
   fz_inspect_date(now, today);
   /* 企业信息公示暂行条例 Art. 6–7: within 20 working days of the end of the
@@ -938,17 +890,18 @@ fz_err fz_plan_publish(fz_db *db, const fz_principal *by, int64_t id,
   const char *const texts[] = {fz_plan_status_name(FZ_PLAN_PUBLISHED)};
   rc = exec(db, "UPDATE plans SET status = ?, published_at = ?, updated_at = "
             "? WHERE id = ?", "tiii", nums, texts, err);
-  if (rc) {
-    json_decref(by_result);
-    return rc;
-  }
-  json_t *data = json_pack("{s:I, s:I, s:o, s:s, s:o, s:b}", "tasks",
-                           (json_int_t)total, "unstaffed",
-                           (json_int_t)unstaffed, "by_result", by_result,
-                           "published_on", today, "publish_due",
-                           p.publish_due[0] ? json_string(p.publish_due)
-                                            : json_null(),
-                           "on_time", on_time);
+  json_t *data = NULL;
+  if (!rc)
+    data = json_pack("{s:O, s:O, s:O, s:s, s:o, s:b}", "tasks",
+                     json_object_get(counts, "total"), "unstaffed",
+                     json_object_get(counts, "unstaffed"), "by_result",
+                     json_object_get(counts, "by_result"), "published_on",
+                     today, "publish_due",
+                     p.publish_due[0] ? json_string(p.publish_due)
+                                      : json_null(),
+                     "on_time", on_time);
+  json_decref(counts);
+  if (rc) return rc;
   if (!data) return fz_error_set(err, FZ_NOMEM, "", NULL);
   return fz_inspect_event(db, by, "plan.publish", "plan", id, data, now, NULL,
                           err);
@@ -986,11 +939,9 @@ fz_err fz_plan_overdue(fz_db *db, const fz_principal *by, const char *today,
   fz_buf_printf(&sql, " ORDER BY COALESCE(p.publish_due, '9999-12-31'), p.id "
                 "LIMIT %d", OVERDUE_MAX);
   fz_stmt *st = NULL;
-  if (!rc && sql.err) rc = fz_error_set(err, sql.err, "", NULL);
-  if (!rc) rc = fz_db_prepare(db, sql.data, &st, err);
-  fz_buf_free(&sql);
+  if (rc) fz_buf_free(&sql);
+  else rc = fz_inspect_prepare(db, &sql, &q, &st, err);
   if (rc) return rc;
-  fz_ip_bind(st, &q);
   json_t *items = json_array();
   int r;
   while ((r = fz_stmt_step(st, err)) == FZ_STEP_ROW) {

@@ -92,17 +92,14 @@ static fz_err participants_json(fz_db *db, int64_t plan, json_t *a,
   return r == FZ_STEP_DONE ? FZ_OK : (fz_err)r;
 }
 
-/* {total, staffed, unstaffed, with_result, by_result: {category: n}};
- * every standard category appears, with 0 when no task has it. */
-static fz_err tasks_json(fz_db *db, int64_t plan, json_t **out,
-                         fz_error *err) {
+fz_err fz_plan_task_counts(fz_db *db, int64_t plan, json_t **out,
+                           fz_error *err) {
   json_t *by_result = json_object();
-  for (size_t i = 0; fz_inspect_results[i]; i++)
-    json_object_set_new(by_result, fz_inspect_results[i], json_integer(0));
   fz_stmt *st;
-  fz_err rc = fz_db_prepare(db, "SELECT staffed, result, COUNT(*) FROM tasks "
-                            "WHERE plan_id = ? GROUP BY staffed, result", &st,
-                            err);
+  fz_err rc = by_result ? fz_db_prepare(db, "SELECT staffed, result, "
+                                        "COUNT(*) FROM tasks WHERE plan_id = "
+                                        "? GROUP BY staffed, result", &st, err)
+                        : fz_error_set(err, FZ_NOMEM, "", NULL);
   if (rc) {
     json_decref(by_result);
     return rc;
@@ -132,6 +129,18 @@ static fz_err tasks_json(fz_db *db, int64_t plan, json_t **out,
                    (json_int_t)(total - staffed), "with_result",
                    (json_int_t)with_result, "by_result", by_result);
   return *out ? FZ_OK : fz_error_set(err, FZ_NOMEM, "", NULL);
+}
+
+/* The task counts of a plan as its view shows them: every category of
+ * result, with 0 where none. */
+static fz_err tasks_json(fz_db *db, int64_t plan, json_t **out,
+                         fz_error *err) {
+  fz_err rc = fz_plan_task_counts(db, plan, out, err);
+  json_t *by_result = json_object_get(*out, "by_result");
+  for (size_t i = 0; !rc && fz_inspect_results[i]; i++)
+    if (!json_object_get(by_result, fz_inspect_results[i]))
+      json_object_set_new(by_result, fz_inspect_results[i], json_integer(0));
+  return rc;
 }
 
 /* The publication deadline (企业信息公示暂行条例 Art. 6–7: 20 working days
@@ -288,11 +297,9 @@ fz_err fz_plan_list(fz_db *db, const fz_principal *by, const char *status,
   fz_buf_puts(&sql, " ORDER BY p.id DESC LIMIT ?");
   fz_ip_num(&q, (int64_t)limit + 1);
   fz_stmt *st = NULL;
-  if (!rc && sql.err) rc = fz_error_set(err, sql.err, "", NULL);
-  if (!rc) rc = fz_db_prepare(db, sql.data, &st, err);
-  fz_buf_free(&sql);
+  if (rc) fz_buf_free(&sql);
+  else rc = fz_inspect_prepare(db, &sql, &q, &st, err);
   if (rc) return rc;
-  fz_ip_bind(st, &q);
 
   json_t *items = json_array();
   int64_t last = 0;
@@ -324,13 +331,5 @@ fz_err fz_plan_list(fz_db *db, const fz_principal *by, const char *status,
     json_decref(items);
     return (fz_err)r;
   }
-  json_t *next = json_null();
-  if (more) {
-    char buf[24];
-    snprintf(buf, sizeof buf, "%lld", (long long)last);
-    json_decref(next);
-    next = json_string(buf);
-  }
-  *out = json_pack("{s:o, s:o}", "items", items, "next_cursor", next);
-  return *out ? FZ_OK : fz_error_set(err, FZ_NOMEM, "", NULL);
+  return fz_inspect_page(items, more, last, out, err);
 }

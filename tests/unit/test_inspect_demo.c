@@ -93,22 +93,7 @@ static fz_inspect_demo_opts plan_opts(void) {
 
 /* The principal of a demo account, as its session gives it. */
 static void principal(fz_db *db, const char *username, fz_principal *p) {
-  fz_stmt *st = NULL;
-  memset(p, 0, sizeof *p);
-  CHECK_INT(fz_db_prepare(db, "SELECT id, roles, region_prefix, "
-                          "department_id FROM users WHERE username = ?",
-                          &st, &e),
-            FZ_OK);
-  fz_stmt_bind_text(st, 1, username, -1);
-  CHECK_INT(fz_stmt_step(st, &e), FZ_STEP_ROW);
-  p->scope.user_id = fz_stmt_column_int64(st, 0);
-  p->scope.roles = (fz_roles)fz_stmt_column_int64(st, 1);
-  snprintf(p->scope.region_prefix, sizeof p->scope.region_prefix, "%s",
-           fz_stmt_column_text(st, 2));
-  p->scope.department_id = fz_stmt_column_int64(st, 3);
-  snprintf(p->actor, sizeof p->actor, "user:%lld",
-           (long long)p->scope.user_id);
-  fz_stmt_finalize(st);
+  CHECK_INT(fz_user_principal(db, username, p, &e), FZ_OK);
 }
 
 static void check_links(fz_db *db, const fz_inspect_demo_stats *st) {

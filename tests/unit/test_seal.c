@@ -5,19 +5,13 @@
  * or malformed). */
 #include "id/seal.h"
 #include "test.h"
+#include "testdir.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char tmpdir[256];
-
-static const char *tmp_path(char *buf, const char *name) {
-  snprintf(buf, 512, "%s/%s", tmpdir, name);
-  return buf;
-}
 
 /* The master key 00 01 02 … 1f. */
 static fz_seal_key *counting_key(void) {
@@ -404,33 +398,11 @@ static void test_key_file_errors(void) {
 /* Nothing but the key files the tests made is left behind (no temporary
  * files from fz_seal_key_create). */
 static void test_no_leftovers(void) {
-  DIR *d = opendir(tmpdir);
-  int n = 0;
-  for (struct dirent *de; d && (de = readdir(d));)
-    if (de->d_name[0] != '.') {
-      fprintf(stderr, "  left behind: %s\n", de->d_name);
-      n++;
-    }
-  if (d) closedir(d);
-  CHECK_INT(n, 0);
-}
-
-static void remove_tmpdir(void) {
-  DIR *d = opendir(tmpdir);
-  char path[512];
-  for (struct dirent *de; d && (de = readdir(d));)
-    if (de->d_name[0] != '.') unlink(tmp_path(path, de->d_name));
-  if (d) closedir(d);
-  rmdir(tmpdir);
+  CHECK_INT(tmpdir_leftovers(), 0);
 }
 
 int main(void) {
-  const char *t = getenv("TMPDIR");
-  snprintf(tmpdir, sizeof tmpdir, "%s/fz_seal_XXXXXX", t && *t ? t : "/tmp");
-  if (!mkdtemp(tmpdir)) {
-    perror("mkdtemp");
-    return 1;
-  }
+  if (tmpdir_make("fz_seal")) return 1;
   RUN(test_round_trip);
   RUN(test_buffer_sizes);
   RUN(test_tampering);
@@ -440,6 +412,6 @@ int main(void) {
   RUN(test_key_file);
   RUN(test_key_file_errors);
   RUN(test_no_leftovers);
-  remove_tmpdir();
+  tmpdir_remove();
   return TEST_END();
 }

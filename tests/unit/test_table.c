@@ -5,19 +5,13 @@
  * new sheet that repeats the header, removal of a file that failed). */
 #include "registry/table.h"
 #include "test.h"
+#include "testdir.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
-static char tmpdir[256];
-
-static const char *tmp_path(char *buf, const char *name) {
-  snprintf(buf, 512, "%s/%s", tmpdir, name);
-  return buf;
-}
 
 /* ---- CSV --------------------------------------------------------------- */
 
@@ -623,33 +617,11 @@ static void test_xlsx_no_leftovers(void) {
   fz_error e = {0};
   CHECK_INT(xlsx_rows(tmp_path(path, "left.xlsx"), NULL, 100, 1000, &e), FZ_OK);
   unlink(path);
-  DIR *d = opendir(tmpdir);
-  int n = 0;
-  for (struct dirent *de; d && (de = readdir(d));)
-    if (de->d_name[0] != '.') {
-      fprintf(stderr, "  left behind: %s\n", de->d_name);
-      n++;
-    }
-  if (d) closedir(d);
-  CHECK_INT(n, 0);
-}
-
-static void remove_tmpdir(void) {
-  DIR *d = opendir(tmpdir);
-  char path[512];
-  for (struct dirent *de; d && (de = readdir(d));)
-    if (de->d_name[0] != '.') unlink(tmp_path(path, de->d_name));
-  if (d) closedir(d);
-  rmdir(tmpdir);
+  CHECK_INT(tmpdir_leftovers(), 0);
 }
 
 int main(void) {
-  const char *t = getenv("TMPDIR");
-  snprintf(tmpdir, sizeof tmpdir, "%s/fz_table_XXXXXX", t && *t ? t : "/tmp");
-  if (!mkdtemp(tmpdir)) {
-    perror("mkdtemp");
-    return 1;
-  }
+  if (tmpdir_make("fz_table")) return 1;
   RUN(test_csv_bytes);
   RUN(test_csv_cr_start);
   RUN(test_csv_empty);
@@ -662,6 +634,6 @@ int main(void) {
   RUN(test_xlsx_sheet_bytes);
   RUN(test_xlsx_errors);
   RUN(test_xlsx_no_leftovers);
-  remove_tmpdir();
+  tmpdir_remove();
   return TEST_END();
 }
