@@ -15,13 +15,12 @@
 
 #include "auth/api.h"
 #include "core/clock.h"
+#include "evidence/evidence.h"
 #include "inspect/inspect.h"
 #include "inspect/plan_int.h"
 
 #define LIMIT_DEFAULT 50
 #define LIMIT_MAX 200
-#define FILE_NAME_MAX 200    /* bytes of an evidence file's name (task.c) */
-#define CONTENT_TYPE_MAX 100 /* bytes of its media type (task.c) */
 #define STRATUM_KEY_MAX 32
 
 /* ---- Parameters ---------------------------------------------------------- */
@@ -399,29 +398,6 @@ void fz_api_task_result(fz_req *r) {
   else if (o) fz_reply_json(r, 200, o);
 }
 
-/* A file name as sent: 1 to 128 bytes of UTF-8 without control characters
- * or path separators. */
-static int name_ok(const char *name) {
-  size_t len = strlen(name);
-  if (len == 0 || len > FILE_NAME_MAX || strpbrk(name, "/\\")) return 0;
-  for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-    if (*p < 0x20 || *p == 0x7f) return 0;
-  json_t *s = json_string(name); /* NULL unless valid UTF-8 */
-  json_decref(s);
-  return s != NULL;
-}
-
-/* A media type as sent: printable ASCII, type/subtype (parameters may
- * follow). */
-static int content_type_ok(const char *t) {
-  size_t len = strlen(t);
-  if (len == 0 || len > CONTENT_TYPE_MAX) return 0;
-  for (const char *p = t; *p; p++)
-    if (*p < 0x20 || *p > 0x7e) return 0;
-  const char *slash = strchr(t, '/');
-  return slash && slash > t && slash[1] && slash[1] != ';';
-}
-
 /* The upload is the request body itself (streamed to disk and hashed with
  * SM3 by the server as it arrives); its name comes in ?name=. */
 void fz_api_task_evidence(fz_req *r) {
@@ -437,17 +413,9 @@ void fz_api_task_evidence(fz_req *r) {
                    "name the file with ?name=");
     return;
   }
-  if (!name_ok(j.name)) {
-    fz_reply_error(r, 400, FZ_INVALID, "name", "文件名应为 1–%d 字节的 UTF-8，"
-                   "不含 / \\ 或控制字符 / a file name is 1 to %d bytes of "
-                   "UTF-8 without / \\ or control characters", FILE_NAME_MAX,
-                   FILE_NAME_MAX);
-    return;
-  }
-  if (!content_type_ok(j.content_type)) {
-    fz_reply_error(r, 400, FZ_INVALID, "Content-Type", "Content-Type 应为形如 "
-                   "type/subtype 的媒体类型 / Content-Type is a media type "
-                   "type/subtype");
+  fz_error e = {0};
+  if (fz_evidence_check_meta(j.name, j.content_type, &e)) {
+    fz_reply_fz_error(r, &e);
     return;
   }
   if (fz_req_upload(r, &j.fd, &j.size, &j.sm3) || j.size == 0) {
@@ -455,7 +423,6 @@ void fz_api_task_evidence(fz_req *r) {
                    "send the evidence file as the request body");
     return;
   }
-  fz_error e = {0};
   fz_err rc = fz_req_write(r, w_evidence, &j, &e);
   if (rc) {
     reply_err(r, rc, &e);
@@ -537,6 +504,15 @@ void fz_api_public_draw_get(fz_req *r) {
   reply_read(r, rc, &e, out);
 }
 
+/* A stratum key as sent: UTF-8 without control characters or '/'. */
+static int key_ok(const char *key) {
+  for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+    if (*p < 0x20 || *p == 0x7f || *p == '/') return 0;
+  json_t *s = json_string(key); /* NULL unless valid UTF-8 */
+  json_decref(s);
+  return *key && s != NULL;
+}
+
 /* One stratum's frozen pool as its exact digested bytes: the codes in
  * ascending order, each followed by "\n"; SM3 of the body is the
  * stratum's pool_digest. */
@@ -544,7 +520,7 @@ void fz_api_public_draw_pool(fz_req *r) {
   int64_t id;
   if (!id_param(r, "id", &id)) return;
   const char *key = fz_req_param(r, "key");
-  if (!key || strlen(key) > STRATUM_KEY_MAX || !name_ok(key)) {
+  if (!key || strlen(key) > STRATUM_KEY_MAX || !key_ok(key)) {
     fz_reply_error(r, 400, FZ_INVALID, "key", "分层键应为 1–%d 字节的 UTF-8 / "
                    "key is a stratum key of 1 to %d bytes", STRATUM_KEY_MAX,
                    STRATUM_KEY_MAX);

@@ -11,6 +11,7 @@
 #include "cal/cal.h"
 #include "core/clock.h"
 #include "core/json.h"
+#include "evidence/evidence.h"
 #include "inspect/plan_int.h"
 #include "ledger/merkle.h"
 
@@ -19,9 +20,6 @@
 #define NOTES_MAX 2000
 #define REASON_MIN 2
 #define REASON_MAX 500
-#define FILE_NAME_MAX 200
-#define CONTENT_TYPE_MAX 100
-#define EVIDENCE_MAX (64ULL << 20) /* 64 MiB */
 
 /* Appends the tasks by may see (the task row is "t"): those of the plans
  * in his scope, and those whose team holds (or held) officer. */
@@ -485,120 +483,21 @@ fz_err fz_task_result(fz_db *db, const fz_principal *by, int64_t id,
                           err);
 }
 
-/* Reads exactly size bytes from fd into a new buffer: FZ_IO when it ends
- * early or fails, FZ_INVALID when there are more. */
-static fz_err read_all(int fd, size_t size, unsigned char **out,
-                       fz_error *err) {
-  unsigned char *buf = malloc(size);
-  if (!buf) return fz_error_set(err, FZ_NOMEM, "", NULL);
-  size_t got = 0;
-  while (got < size) {
-    ssize_t n = read(fd, buf + got, size - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      int e = n < 0 ? errno : 0;
-      free(buf);
-      if (e)
-        return fz_error_set(err, FZ_IO, "file", "读取证据文件失败：%s / "
-                            "cannot read the evidence file: %s", strerror(e),
-                            strerror(e));
-      return fz_error_set(err, FZ_IO, "file", "证据文件只有 %zu 字节，少于声明"
-                          "的 %zu 字节 / the file ended after %zu of %zu "
-                          "bytes", got, size, got, size);
-    }
-    got += (size_t)n;
-  }
-  unsigned char extra;
-  ssize_t n;
-  while ((n = read(fd, &extra, 1)) < 0 && errno == EINTR) {
-  }
-  if (n > 0) {
-    free(buf);
-    return fz_error_set(err, FZ_INVALID, "size", "证据文件长于声明的 %zu 字节"
-                        " / the file is longer than the %zu bytes declared",
-                        size, size);
-  }
-  *out = buf;
-  return FZ_OK;
-}
-
-/* A file name as kept: a base name of 1..200 bytes of UTF-8, no '/' or
- * '\\', no control characters, not "." or "..". */
-static int file_name_ok(const char *s) {
-  return s && *s && strcmp(s, ".") != 0 && strcmp(s, "..") != 0 &&
-         !strpbrk(s, "/\\") && text_ok(s, FILE_NAME_MAX, 0);
-}
-
-/* A media type: 1..100 printable ASCII bytes. */
-static int content_type_ok(const char *s) {
-  size_t len = strlen(s);
-  if (len < 1 || len > CONTENT_TYPE_MAX) return 0;
-  for (; *s; s++)
-    if (*s < 0x20 || *s > 0x7e) return 0;
-  return 1;
-}
-
 fz_err fz_task_evidence(fz_db *db, const fz_principal *by, int64_t id,
                         int fd, unsigned long long size, const char *sm3_hex,
                         const char *name, const char *content_type,
                         int64_t now, int64_t *evidence_id, fz_error *err) {
   task_row t;
   fz_plan_row p;
-  uint8_t want[32], got[32];
   fz_err rc = open_task(db, by, id, "添加证据", "adding evidence", &t, &p,
                         err);
   if (rc) return rc;
-  if (size > EVIDENCE_MAX)
-    return fz_error_set(err, FZ_TOOBIG, "file", "证据文件不能超过 64 MiB（%llu"
-                        " 字节） / an evidence file takes at most 64 MiB (%llu "
-                        "bytes)", EVIDENCE_MAX, EVIDENCE_MAX);
-  if (size == 0)
-    return fz_error_set(err, FZ_INVALID, "file", "证据文件为空 / the evidence "
-                        "file is empty");
-  if (!file_name_ok(name))
-    return fz_error_set(err, FZ_INVALID, "name", "文件名应为 1 至 %d 字节的"
-                        "文件名本身（不含路径、\"/\" 或控制字符） / name is a "
-                        "base name of 1 to %d bytes, without '/' or control "
-                        "characters", FILE_NAME_MAX, FILE_NAME_MAX);
   if (!content_type || !*content_type)
     content_type = "application/octet-stream";
-  if (!content_type_ok(content_type))
-    return fz_error_set(err, FZ_INVALID, "content_type", "文件类型应为至多 "
-                        "%d 个可打印 ASCII 字符 / content_type is at most %d "
-                        "printable ASCII characters", CONTENT_TYPE_MAX,
-                        CONTENT_TYPE_MAX);
-  rc = fz_inspect_unhex(sm3_hex, "sm3", want, err);
+  rc = fz_evidence_check_meta(name, content_type, err);
+  if (!rc) rc = fz_evidence_store(db, fd, size, sm3_hex, now, err);
   if (rc) return rc;
-
-  unsigned char *data = NULL;
-  rc = read_all(fd, (size_t)size, &data, err);
-  if (rc) return rc;
-  fz_hash(FZ_HASH_SM3, data, (size_t)size, got);
-  char hex[65];
-  fz_inspect_hex(got, hex);
-  if (memcmp(want, got, sizeof got) != 0) {
-    free(data);
-    return fz_error_set(err, FZ_INVALID, "sm3", "收到的文件 SM3 为 %s，与上传"
-                        "时计算的不一致 / the SM3 of the bytes received is %s, "
-                        "not the one sent", hex, hex);
-  }
-
-  /* One copy of equal files: the content is kept by its SM3. */
-  fz_stmt *st;
-  rc = fz_db_prepare(db, "INSERT INTO files (sm3, size, data, created_at) "
-                     "VALUES (?, ?, ?, ?) ON CONFLICT (sm3) DO NOTHING", &st,
-                     err);
-  if (!rc) {
-    fz_stmt_bind_text(st, 1, hex, -1);
-    fz_stmt_bind_int64(st, 2, (int64_t)size);
-    rc = fz_stmt_bind_blob(st, 3, data, (size_t)size);
-    fz_stmt_bind_int64(st, 4, now);
-    if (rc) rc = fz_error_set(err, rc, "file", NULL);
-    int r = rc ? FZ_STEP_DONE : fz_stmt_step(st, err);
-    if (!rc && r != FZ_STEP_DONE) rc = (fz_err)r;
-    fz_stmt_finalize(st);
-  }
-  free(data);
+  const char *hex = sm3_hex;
   int64_t eid = 0;
   if (!rc) rc = fz_inspect_int(db, "SELECT COALESCE(MAX(id), 0) + 1 FROM "
                           "task_evidence", NULL, 0, 1, &eid, err);
@@ -635,34 +534,22 @@ fz_err fz_task_evidence_get(fz_db *db, const fz_principal *by,
     size_t len = 0;
     const void *blob = fz_stmt_column_blob(st, 4, &len);
     const char *sm3 = fz_stmt_column_text(st, 3);
-    uint8_t h[32];
-    char hex[65];
-    fz_hash(FZ_HASH_SM3, blob, len, h);
-    fz_inspect_hex(h, hex);
     /* Evidence is checked on the way out: the bytes must still be those
      * whose SM3 the ledger recorded. */
-    if (!sm3 || strcmp(hex, sm3) != 0 ||
-        (int64_t)len != fz_stmt_column_int64(st, 2)) {
-      rc = fz_error_set(err, FZ_INTERNAL, "sm3", "证据文件 %lld 的内容与记录的"
-                        " SM3 不符 / the stored bytes of evidence %lld do not "
-                        "match their SM3", (long long)evidence_id,
-                        (long long)evidence_id);
-    } else {
-      *data = malloc(len ? len : 1);
+    rc = fz_evidence_copy_checked(blob, len, sm3, fz_stmt_column_int64(st, 2),
+                                  data, err);
+    if (!rc) {
       *meta = json_pack("{s:I, s:I, s:s, s:s, s:I, s:s}", "id",
                         (json_int_t)evidence_id, "task_id",
                         (json_int_t)fz_stmt_column_int64(st, 5), "name",
                         fz_stmt_column_text(st, 0), "content_type",
                         fz_stmt_column_text(st, 1), "size", (json_int_t)len,
                         "sm3", sm3);
-      if (!*data || !*meta) {
+      if (!*meta) {
         free(*data);
-        json_decref(*meta);
         *data = NULL;
-        *meta = NULL;
         rc = fz_error_set(err, FZ_NOMEM, "", NULL);
       } else {
-        if (len) memcpy(*data, blob, len);
         *size = len;
       }
     }

@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/json.h"
 #include "core/log.h"
+#include "core/money.h"
 #include "test.h"
 
 static void error_names(void) {
@@ -215,7 +216,47 @@ static void json_canonical(void) {
   json_decref(v);
 }
 
+static void money_in_fen(void) {
+  int64_t f = -1;
+  fz_error e;
+  CHECK_INT(fz_money_parse("3000", "fine", &f, &e), FZ_OK);
+  CHECK_INT(f, 300000);
+  CHECK_INT(fz_money_parse("0.5", "fine", &f, &e), FZ_OK);
+  CHECK_INT(f, 50);
+  CHECK_INT(fz_money_parse("12.34", "fine", &f, &e), FZ_OK);
+  CHECK_INT(f, 1234);
+  CHECK_INT(fz_money_parse("10000000000000", "fine", &f, &e), FZ_OK);
+  CHECK_INT(f, FZ_MONEY_MAX);
+  const char *bad[] = {"", ".", "1.", ".5", "-1", "+1", "1e3", "1,000",
+                       "1.234", "10000000000001", "99999999999999999999",
+                       "1 ", "0x10"};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    f = 7;
+    CHECK_INT(fz_money_parse(bad[i], "fine", &f, &e), FZ_INVALID);
+    CHECK_STR(e.field, "fine");
+    CHECK_INT(f, 7); /* untouched on refusal */
+  }
+  json_t *j = json_integer(200);
+  CHECK_INT(fz_money_json(j, "fine", &f, &e), FZ_OK);
+  CHECK_INT(f, 20000);
+  json_decref(j);
+  j = json_real(2.5);
+  CHECK_INT(fz_money_json(j, "fine", &f, &e), FZ_TYPE);
+  json_decref(j);
+  j = json_integer(-1);
+  CHECK_INT(fz_money_json(j, "fine", &f, &e), FZ_INVALID);
+  json_decref(j);
+  char s[32];
+  fz_money_format(123456, s, sizeof s);
+  CHECK_STR(s, "1234.56");
+  fz_money_format(5, s, sizeof s);
+  CHECK_STR(s, "0.05");
+  fz_money_format(-250, s, sizeof s);
+  CHECK_STR(s, "-2.50");
+}
+
 int main(void) {
+  RUN(money_in_fen);
   RUN(error_names);
   RUN(buf_grows_and_stops_at_max);
   RUN(buf_binary);
