@@ -957,3 +957,10 @@ fz_err fz_security_events(fz_db *db, const fz_principal *by, int64_t after,
   fz_stmt_finalize(st);
   return r == FZ_STEP_ROW || r == FZ_STEP_DONE ? FZ_OK : (fz_err)r;
 }
+
+fz_err fz_principal_need_read(const fz_principal *p, fz_error *err) {
+  if (p->cli || fz_role_can(p->scope.roles, FZ_PERM_READ_BUSINESS))
+    return FZ_OK;
+  return fz_error_set(err, FZ_FORBIDDEN, "", "此账号无权查看业务数据 / this "
+                      "account may not read business data (read_business)");
+}

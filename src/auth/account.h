@@ -48,6 +48,10 @@ typedef struct fz_principal {
   char actor[32];   /* "user:12", "token:3", "cli": the ledger's actor */
 } fz_principal;
 
+/* FZ_OK if p may read business data (case, inspection and registry data:
+ * every role but the 三员) or is the command line; FZ_FORBIDDEN otherwise. */
+fz_err fz_principal_need_read(const fz_principal *p, fz_error *err);
+
 /* Fills *p as the command line (actor "cli", no user, every region). */
 void fz_principal_cli(fz_principal *p);
 

@@ -16,3 +16,10 @@ char *fz_now_iso(char buf[FZ_ISO_TIME_BUF]) {
   if (!strftime(buf, FZ_ISO_TIME_BUF, "%Y-%m-%dT%H:%M:%SZ", &tm)) buf[0] = '\0';
   return buf;
 }
+
+void fz_civil_date(int64_t ms, char out[11]) {
+  time_t t = (time_t)(ms / 1000) + 8 * 3600; /* 北京时间 */
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  if (!strftime(out, 11, "%Y-%m-%d", &tm)) out[0] = 0;
+}

@@ -14,4 +14,8 @@ int64_t fz_now_ms(void);
  * buf. */
 char *fz_now_iso(char buf[FZ_ISO_TIME_BUF]);
 
+/* The civil date in China (北京时间, UTC+8) at ms since the epoch, as
+ * "YYYY-MM-DD" into out. */
+void fz_civil_date(int64_t ms, char out[11]);
+
 #endif

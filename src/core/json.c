@@ -91,3 +91,7 @@ fz_err fz_json_check(const json_t *v, const fz_json_field *fields, size_t n,
 char *fz_json_canonical(const json_t *v) {
   return json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
 }
+
+json_t *fz_json_text_or_null(const char *s) {
+  return s && *s ? json_string(s) : json_null();
+}

@@ -47,4 +47,7 @@ const char *fz_json_type_name(fz_json_type t);
  * memory. */
 char *fz_json_canonical(const json_t *v);
 
+/* A JSON string of s, or null for NULL or "" (a new reference). */
+json_t *fz_json_text_or_null(const char *s);
+
 #endif

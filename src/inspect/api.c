@@ -96,7 +96,7 @@ static const char *member(const json_t *body, const char *name,
 }
 
 /* Today, the civil date in Beijing: what "overdue" is measured against. */
-static void today(char out[11]) { fz_inspect_date(fz_now_ms(), out); }
+static void today(char out[11]) { fz_civil_date(fz_now_ms(), out); }
 
 /* ---- Replies ------------------------------------------------------------- */
 

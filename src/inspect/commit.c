@@ -949,9 +949,9 @@ fz_err fz_plan_draw(fz_db *db, const fz_principal *by, int64_t id,
                                     seed, "record_sm3", rec_sm3, "selected",
                                     (json_int_t)res.npicks, "unstaffed",
                                     (json_int_t)res.nunstaffed, "publish_due",
-                                    fz_inspect_text(due_text),
+                                    fz_json_text_or_null(due_text),
                                     "publish_due_note",
-                                    fz_inspect_text(due_note)),
+                                    fz_json_text_or_null(due_note)),
                           now, NULL, err);
   fz_draw_result_free(&res);
   bound_free(&b);

@@ -644,7 +644,7 @@ fz_err fz_inspect_demo_load(fz_db *db, const fz_inspect_demo_opts *o,
     if (rc) return rc;
     fz_date_format(today, d.today);
   } else {
-    fz_inspect_date(o->now ? o->now : fz_now_ms(), d.today);
+    fz_civil_date(o->now ? o->now : fz_now_ms(), d.today);
     rc = fz_date_parse(d.today, &today, err);
     if (rc) return rc;
   }

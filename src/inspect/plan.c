@@ -84,98 +84,11 @@ fz_err fz_inspect_unhex(const char *hex, const char *field, uint8_t b[32],
   return FZ_OK;
 }
 
-void fz_inspect_date(int64_t ms, char out[11]) {
-  time_t t = (time_t)(ms / 1000) + 8 * 3600; /* 北京时间 */
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  if (!strftime(out, 11, "%Y-%m-%d", &tm)) out[0] = 0;
-}
-
 fz_err fz_inspect_event(fz_db *db, const fz_principal *by, const char *action,
                         const char *object, int64_t id, json_t *data,
                         int64_t now, uint64_t *seq, fz_error *err) {
-  char oid[24];
-  snprintf(oid, sizeof oid, "%lld", (long long)id);
-  if (!data) data = json_object();
-  if (!data) return fz_error_set(err, FZ_NOMEM, "", NULL);
-  fz_event ev = {by->actor, action, object, oid, data};
-  fz_err rc = fz_ledger_append(db, &ev, now, seq, err);
-  json_decref(data);
-  return rc;
-}
-
-void fz_ip_num(fz_iparams *q, int64_t v) {
-  q->is_num[q->n] = 1;
-  q->num[q->n++] = v;
-}
-
-void fz_ip_text(fz_iparams *q, const char *s) {
-  q->is_num[q->n] = 0;
-  q->text[q->n++] = s;
-}
-
-void fz_ip_bind(fz_stmt *st, const fz_iparams *q) {
-  for (int i = 0; i < q->n; i++) {
-    if (q->is_num[i]) fz_stmt_bind_int64(st, i + 1, q->num[i]);
-    else fz_stmt_bind_text(st, i + 1, q->text[i], -1);
-  }
-}
-
-fz_err fz_inspect_prepare(fz_db *db, fz_buf *sql, const fz_iparams *q,
-                          fz_stmt **st, fz_error *err) {
-  *st = NULL;
-  fz_err rc = sql->err ? fz_error_set(err, sql->err, "", NULL)
-                       : fz_db_prepare(db, sql->data, st, err);
-  fz_buf_free(sql);
-  if (!rc) fz_ip_bind(*st, q);
-  return rc;
-}
-
-fz_err fz_inspect_page(json_t *items, int more, int64_t last, json_t **out,
-                       fz_error *err) {
-  char next[24];
-  snprintf(next, sizeof next, "%lld", (long long)last);
-  *out = json_pack("{s:o, s:o}", "items", items, "next_cursor",
-                   more ? json_string(next) : json_null());
-  return *out ? FZ_OK : fz_error_set(err, FZ_NOMEM, "", NULL);
-}
-
-fz_err fz_inspect_int(fz_db *db, const char *sql, const int64_t *args,
-                      int nargs, int64_t dflt, int64_t *out, fz_error *err) {
-  fz_stmt *st;
-  fz_err rc = fz_db_prepare(db, sql, &st, err);
-  if (rc) return rc;
-  for (int i = 0; i < nargs; i++) fz_stmt_bind_int64(st, i + 1, args[i]);
-  int r = fz_stmt_step(st, err);
-  *out = r == FZ_STEP_ROW && !fz_stmt_column_is_null(st, 0)
-             ? fz_stmt_column_int64(st, 0)
-             : dflt;
-  fz_stmt_finalize(st);
-  return r == FZ_STEP_ROW || r == FZ_STEP_DONE ? FZ_OK : (fz_err)r;
-}
-
-fz_err fz_inspect_need_read(const fz_principal *by, fz_error *err) {
-  if (by->cli || fz_role_can(by->scope.roles, FZ_PERM_READ_BUSINESS))
-    return FZ_OK;
-  return fz_error_set(err, FZ_FORBIDDEN, "", "此账号无权查看业务数据 / this "
-                      "account may not read business data (read_business)");
-}
-
-json_t *fz_inspect_text(const char *s) {
-  return s && *s ? json_string(s) : json_null();
-}
-
-fz_err fz_inspect_cursor(const char *cursor, int64_t *id, fz_error *err) {
-  char *end;
-  *id = 0;
-  if (!cursor) return FZ_OK;
-  long long v = strtoll(cursor, &end, 10);
-  if (cursor[0] < '0' || cursor[0] > '9' || *end || v <= 0)
-    return fz_error_set(err, FZ_INVALID, "cursor", "cursor 无效：请使用上一页"
-                        "返回的 next_cursor / use the next_cursor of the "
-                        "previous page");
-  *id = v;
-  return FZ_OK;
+  return fz_ledger_append_about(db, by->actor, action, object, id, data, now,
+                                seq, err);
 }
 
 fz_err fz_plan_departments_json(fz_db *db, int64_t plan, json_t *a,
@@ -200,7 +113,7 @@ fz_err fz_inspect_officer_of(fz_db *db, const fz_principal *by,
                              int64_t *officer_id, fz_error *err) {
   *officer_id = 0;
   if (by->cli || !by->scope.user_id) return FZ_OK;
-  return fz_inspect_int(db, "SELECT id FROM officers WHERE user_id = ? AND "
+  return fz_query_int(db, "SELECT id FROM officers WHERE user_id = ? AND "
                         "active = 1 AND auxiliary = 0", &by->scope.user_id, 1,
                         0, officer_id, err);
 }
@@ -283,16 +196,16 @@ static fz_err load(fz_db *db, const fz_principal *by, int64_t id,
                    fz_plan_row *p, fz_error *err) {
   fz_buf sql;
   fz_buf_init(&sql, 1 << 14);
-  fz_iparams q = {0};
+  fz_qparams q = {0};
   char store[512];
   fz_buf_puts(&sql, "SELECT " PLAN_COLUMNS " FROM plans p WHERE p.id = ?");
-  fz_ip_num(&q, id);
+  fz_qp_num(&q, id);
   fz_err rc = by ? fz_plan_scope_sql(db, by, "p.id", &sql, q.text, &q.n,
                                      store, sizeof store, err)
                  : FZ_OK;
   fz_stmt *st = NULL;
   if (rc) fz_buf_free(&sql);
-  else rc = fz_inspect_prepare(db, &sql, &q, &st, err);
+  else rc = fz_query_prepare(db, &sql, &q, &st, err);
   if (rc) return rc;
   int r = fz_stmt_step(st, err);
   if (r == FZ_STEP_ROW) read_row(st, p);
@@ -938,7 +851,7 @@ fz_err fz_plan_create(fz_db *db, const fz_principal *by, const json_t *in,
                         "计划 / only a head (部门负责人) makes plans");
   spec s;
   fz_err rc = check_spec(db, by, in, &s, err);
-  if (!rc) rc = fz_inspect_int(db, "SELECT COALESCE(MAX(id), 0) + 1 FROM "
+  if (!rc) rc = fz_query_int(db, "SELECT COALESCE(MAX(id), 0) + 1 FROM "
                                "plans", NULL, 0, 1, id, err);
   if (!rc) rc = write_spec(db, *id, &s, 1, 1, by, now, err);
   if (!rc) {
@@ -1031,7 +944,7 @@ fz_err fz_plan_update(fz_db *db, const fz_principal *by, int64_t id,
   int64_t committed = 0;
   int parts = json_object_get(changes, "participants") != NULL;
   if (!rc && parts)
-    rc = fz_inspect_int(db, "SELECT COUNT(*) FROM plan_participants WHERE "
+    rc = fz_query_int(db, "SELECT COUNT(*) FROM plan_participants WHERE "
                         "plan_id = ? AND commit_hex IS NOT NULL", &id, 1, 0,
                         &committed, err);
   if (!rc && parts && committed &&

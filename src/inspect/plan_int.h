@@ -4,6 +4,9 @@
 #define FZ_INSPECT_PLAN_INT_H
 
 #include "core/buf.h"
+#include "core/clock.h"
+#include "core/json.h"
+#include "store/query.h"
 #include "inspect/draw.h"
 #include "inspect/inspect.h"
 
@@ -82,43 +85,6 @@ fz_err fz_plan_scope_sql(fz_db *db, const fz_principal *by,
                          const char **binds, int *nbind, char *store,
                          size_t store_size, fz_error *err);
 
-/* The parameters of a query built piece by piece, in placeholder order:
- * texts (borrowed) and integers. */
-typedef struct fz_iparams {
-  const char *text[16];
-  int64_t num[16];
-  int is_num[16];
-  int n;
-} fz_iparams;
-void fz_ip_num(fz_iparams *q, int64_t v);
-void fz_ip_text(fz_iparams *q, const char *s);
-void fz_ip_bind(fz_stmt *st, const fz_iparams *q);
-
-/* Prepares a query built in sql (freed here, whatever happens) and binds
- * q: FZ_NOMEM / FZ_TOOBIG when the text could not be built. */
-fz_err fz_inspect_prepare(fz_db *db, fz_buf *sql, const fz_iparams *q,
-                          fz_stmt **st, fz_error *err);
-
-/* A page {"items": items (stolen), "next_cursor": last as text when more,
- * else null}. */
-fz_err fz_inspect_page(json_t *items, int more, int64_t last, json_t **out,
-                       fz_error *err);
-
-/* Runs sql with nargs integer parameters and reads one integer; *out =
- * dflt when there is no row or it is NULL. */
-fz_err fz_inspect_int(fz_db *db, const char *sql, const int64_t *args,
-                      int nargs, int64_t dflt, int64_t *out, fz_error *err);
-
-/* FZ_FORBIDDEN unless by may read business data (not the 三员). */
-fz_err fz_inspect_need_read(const fz_principal *by, fz_error *err);
-
-/* A JSON string, or null for NULL or "". */
-json_t *fz_inspect_text(const char *s);
-
-/* A page cursor: the last id of the previous page (0 when cursor is
- * NULL); FZ_INVALID naming "cursor" otherwise. */
-fz_err fz_inspect_cursor(const char *cursor, int64_t *id, fz_error *err);
-
 /* The tasks of a plan counted: {"total", "staffed", "unstaffed",
  * "with_result", "by_result": {category: n}} (categories with a task). */
 fz_err fz_plan_task_counts(fz_db *db, int64_t plan, json_t **out,
@@ -133,8 +99,5 @@ fz_err fz_plan_departments_json(fz_db *db, int64_t plan, json_t *a,
 void fz_inspect_hex(const uint8_t b[32], char out[65]);
 fz_err fz_inspect_unhex(const char *hex, const char *field, uint8_t b[32],
                         fz_error *err);
-
-/* Today as YYYY-MM-DD (Asia/Shanghai, the platform's civil date) from ms. */
-void fz_inspect_date(int64_t ms, char out[11]);
 
 #endif

@@ -38,7 +38,7 @@ fz_err fz_draw_public_list(fz_db *db, const char *cursor, int limit,
   if (limit < 1 || limit > LIST_MAX)
     return fz_error_set(err, FZ_INVALID, "limit", "limit 应在 1 至 %d 之间 / "
                         "limit is 1 to %d", LIST_MAX, LIST_MAX);
-  fz_err rc = fz_inspect_cursor(cursor, &after, err);
+  fz_err rc = fz_query_cursor(cursor, &after, err);
   if (rc) return rc;
   /* Two texts rather than a bound "infinity": PostgreSQL's ids are int4. */
   fz_stmt *st;
@@ -85,7 +85,7 @@ fz_err fz_draw_public_list(fz_db *db, const char *cursor, int limit,
     json_decref(items);
     return rc;
   }
-  return fz_inspect_page(items, more, last, out, err);
+  return fz_query_page(items, more, last, out, err);
 }
 
 /* The replacements on the plan's tasks since the draw, from the ledger's
@@ -200,7 +200,7 @@ static fz_err commitment_json(fz_db *db, const fz_plan_row *p, json_t **out,
       fz_plan_status_name(p->status), "commitment", "seq",
       (json_int_t)p->commit_seq, "leaf_hash", leaf[0] ? leaf : p->commit_leaf,
       "hash", fz_hash_name(alg), "event", event, "public_value_source",
-      fz_inspect_text(p->public_value_source), "public_value",
+      fz_json_text_or_null(p->public_value_source), "public_value",
       p->has_public_value ? json_string(p->public_value) : json_null());
   json_t *reveals = json_array(), *strata = json_array();
   /* The inspector pool as the commitment bound it (draw.h). */
@@ -225,9 +225,9 @@ static fz_err commitment_json(fz_db *db, const fz_plan_row *p, json_t **out,
       json_array_append_new(
           reveals, json_pack("{s:s, s:o, s:o}", "participant",
                              fz_stmt_column_text(st, 0), "commit",
-                             fz_inspect_text(fz_stmt_column_text(st, 1)),
+                             fz_json_text_or_null(fz_stmt_column_text(st, 1)),
                              "secret",
-                             fz_inspect_text(fz_stmt_column_text(st, 2))));
+                             fz_json_text_or_null(fz_stmt_column_text(st, 2))));
     fz_stmt_finalize(st);
     if (r != FZ_STEP_DONE) rc = (fz_err)r;
   }
@@ -364,7 +364,7 @@ static fz_err items_json(fz_db *db, const char *codes, json_t *a,
     json_array_append_new(
         a, json_pack("{s:s, s:o}", "code", code, "name",
                      r == FZ_STEP_ROW
-                         ? fz_inspect_text(fz_stmt_column_text(st, 0))
+                         ? fz_json_text_or_null(fz_stmt_column_text(st, 0))
                          : json_null()));
     fz_stmt_finalize(st);
     if (r != FZ_STEP_ROW && r != FZ_STEP_DONE) return (fz_err)r;
@@ -398,9 +398,9 @@ fz_err fz_plan_public_results(fz_db *db, int64_t id, json_t **out,
       int staffed = fz_stmt_column_int64(st, 5) != 0;
       json_t *o = json_pack(
           "{s:s, s:o, s:o, s:o, s:s}", "code", fz_stmt_column_text(st, 0),
-          "name", fz_inspect_text(fz_stmt_column_text(st, 1)), "region_code",
-          fz_inspect_text(fz_stmt_column_text(st, 2)), "result",
-          staffed ? fz_inspect_text(fz_stmt_column_text(st, 3)) : json_null(),
+          "name", fz_json_text_or_null(fz_stmt_column_text(st, 1)), "region_code",
+          fz_json_text_or_null(fz_stmt_column_text(st, 2)), "result",
+          staffed ? fz_json_text_or_null(fz_stmt_column_text(st, 3)) : json_null(),
           "stratum", fz_stmt_column_text(st, 4));
       if (o && !staffed) json_object_set_new(o, "unstaffed", json_true());
       json_array_append_new(tasks, o);
@@ -419,6 +419,6 @@ fz_err fz_plan_public_results(fz_db *db, int64_t id, json_t **out,
                    "departments", deps, "items", items, "window", "from",
                    p.window_from, "to", p.window_to, "published_at",
                    (json_int_t)p.published_at, "publish_due",
-                   fz_inspect_text(p.publish_due), "items", tasks);
+                   fz_json_text_or_null(p.publish_due), "items", tasks);
   return *out ? FZ_OK : fz_error_set(err, FZ_NOMEM, "", NULL);
 }

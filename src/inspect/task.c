@@ -24,7 +24,7 @@
 /* Appends the tasks by may see (the task row is "t"): those of the plans
  * in his scope, and those whose team holds (or held) officer. */
 static fz_err visible(fz_db *db, const fz_principal *by, int64_t officer,
-                      fz_buf *sql, fz_iparams *q, char *store, size_t size,
+                      fz_buf *sql, fz_qparams *q, char *store, size_t size,
                       fz_error *err) {
   if (by->cli) return FZ_OK;
   fz_buf_puts(sql, " AND ((1 = 1");
@@ -34,7 +34,7 @@ static fz_err visible(fz_db *db, const fz_principal *by, int64_t officer,
   if (officer) {
     fz_buf_puts(sql, " OR t.id IN (SELECT v.task_id FROM task_officers v "
                 "WHERE v.officer_id = ?)");
-    fz_ip_num(q, officer);
+    fz_qp_num(q, officer);
   }
   fz_buf_puts(sql, ")");
   return rc;
@@ -46,21 +46,21 @@ static fz_err select_visible(fz_db *db, const fz_principal *by,
                              const char *select, int64_t id, fz_stmt **st,
                              fz_error *err) {
   int64_t officer = 0;
-  fz_err rc = fz_inspect_need_read(by, err);
+  fz_err rc = fz_principal_need_read(by, err);
   if (!rc) rc = fz_inspect_officer_of(db, by, &officer, err);
   if (rc) return rc;
   fz_buf sql;
   fz_buf_init(&sql, 1 << 14);
-  fz_iparams q = {0};
+  fz_qparams q = {0};
   char store[512];
   fz_buf_puts(&sql, select);
-  fz_ip_num(&q, id);
+  fz_qp_num(&q, id);
   rc = visible(db, by, officer, &sql, &q, store, sizeof store, err);
   if (rc) {
     fz_buf_free(&sql);
     return rc;
   }
-  return fz_inspect_prepare(db, &sql, &q, st, err);
+  return fz_query_prepare(db, &sql, &q, st, err);
 }
 
 /* Runs one statement that returns nothing, with integer and text
@@ -113,11 +113,11 @@ static fz_err team_json(fz_db *db, int64_t task, json_t *a, fz_error *err) {
         a, json_pack("{s:I, s:s, s:o, s:I, s:b, s:o}", "officer_id",
                      (json_int_t)fz_stmt_column_int64(st, 0), "name",
                      fz_stmt_column_text(st, 1), "cert_no",
-                     fz_inspect_text(fz_stmt_column_text(st, 2)),
+                     fz_json_text_or_null(fz_stmt_column_text(st, 2)),
                      "department_id", (json_int_t)fz_stmt_column_int64(st, 3),
                      "active", (int)fz_stmt_column_int64(st, 4),
                      "replaced_reason",
-                     fz_inspect_text(fz_stmt_column_text(st, 5))));
+                     fz_json_text_or_null(fz_stmt_column_text(st, 5))));
   fz_stmt_finalize(st);
   return r == FZ_STEP_DONE ? FZ_OK : (fz_err)r;
 }
@@ -154,10 +154,10 @@ static fz_err task_json(fz_db *db, fz_stmt *st, json_t **out, fz_error *err) {
   int64_t id = fz_stmt_column_int64(st, 0);
   json_t *entity = json_pack(
       "{s:s, s:o, s:o, s:o, s:o}", "uscc", fz_stmt_column_text(st, 5), "name",
-      fz_inspect_text(fz_stmt_column_text(st, 6)), "region_code",
-      fz_inspect_text(fz_stmt_column_text(st, 7)), "address",
-      fz_inspect_text(fz_stmt_column_text(st, 8)), "kind",
-      fz_inspect_text(fz_stmt_column_text(st, 9)));
+      fz_json_text_or_null(fz_stmt_column_text(st, 6)), "region_code",
+      fz_json_text_or_null(fz_stmt_column_text(st, 7)), "address",
+      fz_json_text_or_null(fz_stmt_column_text(st, 8)), "kind",
+      fz_json_text_or_null(fz_stmt_column_text(st, 9)));
   json_t *o = json_pack(
       "{s:I, s:I, s:s, s:s, s:I, s:s, s:o, s:s, s:b, s:o, s:s, s:s, s:o, "
       "s:o}",
@@ -168,9 +168,9 @@ static fz_err task_json(fz_db *db, fz_stmt *st, json_t **out, fz_error *err) {
       fz_stmt_column_text(st, 4), "entity", entity, "ticket",
       fz_stmt_column_text(st, 10), "staffed",
       (int)fz_stmt_column_int64(st, 11), "result",
-      fz_inspect_text(fz_stmt_column_text(st, 12)), "notes",
+      fz_json_text_or_null(fz_stmt_column_text(st, 12)), "notes",
       fz_stmt_column_text(st, 13), "case_ref", fz_stmt_column_text(st, 14),
-      "result_by", fz_inspect_text(fz_stmt_column_text(st, 15)), "result_at",
+      "result_by", fz_json_text_or_null(fz_stmt_column_text(st, 15)), "result_at",
       fz_stmt_column_is_null(st, 16)
           ? json_null()
           : json_integer(fz_stmt_column_int64(st, 16)));
@@ -200,7 +200,7 @@ fz_err fz_task_list(fz_db *db, const fz_principal *by, int64_t plan_id,
       {"unstaffed", " AND t.staffed = 0"}};
   const char *filter = NULL;
   int64_t after = 0, officer = 0;
-  fz_err rc = fz_inspect_need_read(by, err);
+  fz_err rc = fz_principal_need_read(by, err);
   if (rc) return rc;
   if (limit < 1 || limit > LIST_MAX)
     return fz_error_set(err, FZ_INVALID, "limit", "limit 应在 1 至 %d 之间 / "
@@ -211,7 +211,7 @@ fz_err fz_task_list(fz_db *db, const fz_principal *by, int64_t plan_id,
     return fz_error_set(err, FZ_INVALID, "status", "任务状态应为 open（待检查）"
                         "、done（已录入结果）或 unstaffed（未配备检查组） / "
                         "status is open, done or unstaffed");
-  rc = fz_inspect_cursor(cursor, &after, err);
+  rc = fz_query_cursor(cursor, &after, err);
   if (!rc) rc = fz_inspect_officer_of(db, by, &officer, err);
   if (rc) return rc;
   if (mine && !officer) {
@@ -222,17 +222,17 @@ fz_err fz_task_list(fz_db *db, const fz_principal *by, int64_t plan_id,
 
   fz_buf sql;
   fz_buf_init(&sql, 1 << 14);
-  fz_iparams q = {0};
+  fz_qparams q = {0};
   char store[512];
   fz_buf_puts(&sql, "SELECT " TASK_COLUMNS TASK_FROM " WHERE 1 = 1");
   if (plan_id) {
     fz_buf_puts(&sql, " AND t.plan_id = ?");
-    fz_ip_num(&q, plan_id);
+    fz_qp_num(&q, plan_id);
   }
   if (mine) {
     fz_buf_puts(&sql, " AND t.id IN (SELECT m.task_id FROM task_officers m "
                 "WHERE m.officer_id = ? AND m.active = 1)");
-    fz_ip_num(&q, officer);
+    fz_qp_num(&q, officer);
   }
   if (filter) fz_buf_puts(&sql, filter);
   if (after) {
@@ -242,16 +242,16 @@ fz_err fz_task_list(fz_db *db, const fz_principal *by, int64_t plan_id,
                 "WHERE c.id = ?) OR (t.plan_id = (SELECT c.plan_id FROM tasks "
                 "c WHERE c.id = ?) AND t.position > (SELECT c.position FROM "
                 "tasks c WHERE c.id = ?)))");
-    fz_ip_num(&q, after);
-    fz_ip_num(&q, after);
-    fz_ip_num(&q, after);
+    fz_qp_num(&q, after);
+    fz_qp_num(&q, after);
+    fz_qp_num(&q, after);
   }
   rc = visible(db, by, officer, &sql, &q, store, sizeof store, err);
   fz_buf_puts(&sql, " ORDER BY t.plan_id DESC, t.position LIMIT ?");
-  fz_ip_num(&q, (int64_t)limit + 1);
+  fz_qp_num(&q, (int64_t)limit + 1);
   fz_stmt *st = NULL;
   if (rc) fz_buf_free(&sql);
-  else rc = fz_inspect_prepare(db, &sql, &q, &st, err);
+  else rc = fz_query_prepare(db, &sql, &q, &st, err);
   if (rc) return rc;
 
   json_t *items = json_array();
@@ -275,7 +275,7 @@ fz_err fz_task_list(fz_db *db, const fz_principal *by, int64_t plan_id,
     json_decref(items);
     return rc;
   }
-  return fz_inspect_page(items, more, last, out, err);
+  return fz_query_page(items, more, last, out, err);
 }
 
 fz_err fz_task_get(fz_db *db, const fz_principal *by, int64_t id,
@@ -353,7 +353,7 @@ static fz_err require_working(const fz_plan_row *p, const char *zh,
 static fz_err on_team(fz_db *db, int64_t task, int64_t officer, int *yes,
                       fz_error *err) {
   int64_t args[2] = {task, officer}, n = 0;
-  fz_err rc = fz_inspect_int(db, "SELECT COUNT(*) FROM task_officers WHERE "
+  fz_err rc = fz_query_int(db, "SELECT COUNT(*) FROM task_officers WHERE "
                         "task_id = ? AND officer_id = ? AND active = 1", args,
                         2, 0, &n, err);
   *yes = n > 0;
@@ -422,7 +422,7 @@ static int text_ok(const char *s, size_t max, int multiline) {
 /* The count of staffed tasks of plan still without a result. */
 static fz_err missing_results(fz_db *db, int64_t plan, int64_t *n,
                               fz_error *err) {
-  return fz_inspect_int(db, "SELECT COUNT(*) FROM tasks WHERE plan_id = ? AND "
+  return fz_query_int(db, "SELECT COUNT(*) FROM tasks WHERE plan_id = ? AND "
                    "staffed = 1 AND result IS NULL", &plan, 1, 0, n, err);
 }
 
@@ -499,7 +499,7 @@ fz_err fz_task_evidence(fz_db *db, const fz_principal *by, int64_t id,
   if (rc) return rc;
   const char *hex = sm3_hex;
   int64_t eid = 0;
-  if (!rc) rc = fz_inspect_int(db, "SELECT COALESCE(MAX(id), 0) + 1 FROM "
+  if (!rc) rc = fz_query_int(db, "SELECT COALESCE(MAX(id), 0) + 1 FROM "
                           "task_evidence", NULL, 0, 1, &eid, err);
   if (!rc) {
     const int64_t nums[] = {eid, id, (int64_t)size, now};
@@ -684,12 +684,12 @@ fz_err fz_task_replace(fz_db *db, const fz_principal *by, int64_t id,
    * pool), his replacement comes from it. */
   if (p.ndepartments >= 2) {
     int64_t args[] = {p.id, officer_id};
-    rc = fz_inspect_int(db, "SELECT department_id FROM plan_inspectors WHERE "
+    rc = fz_query_int(db, "SELECT department_id FROM plan_inspectors WHERE "
                    "plan_id = ? AND officer_id = ?", args, 2, 0, &dep, err);
     int64_t others = 0;
     int64_t args2[] = {p.id, id, officer_id, dep};
     if (!rc && dep)
-      rc = fz_inspect_int(db, "SELECT COUNT(*) FROM task_officers x JOIN "
+      rc = fz_query_int(db, "SELECT COUNT(*) FROM task_officers x JOIN "
                      "plan_inspectors pi ON pi.officer_id = x.officer_id AND "
                      "pi.plan_id = ? WHERE x.task_id = ? AND x.active = 1 AND "
                      "x.officer_id <> ? AND pi.department_id = ?", args2, 4, 0,
@@ -698,7 +698,7 @@ fz_err fz_task_replace(fz_db *db, const fz_principal *by, int64_t id,
     if (others) dep = 0;
   }
   char today[11];
-  fz_inspect_date(now, today);
+  fz_civil_date(now, today);
   rc = best_replacement(db, &p, &t, seed, today, cap, dep, &in, rank, err);
   if (rc) return rc;
   if (!in) {
@@ -719,7 +719,7 @@ fz_err fz_task_replace(fz_db *db, const fz_principal *by, int64_t id,
   }
 
   int64_t pos = 0;
-  rc = fz_inspect_int(db, "SELECT COALESCE(MAX(position), -1) + 1 FROM "
+  rc = fz_query_int(db, "SELECT COALESCE(MAX(position), -1) + 1 FROM "
                  "task_officers WHERE task_id = ?", &id, 1, 0, &pos, err);
   if (!rc) {
     const int64_t nums[] = {id, officer_id};
@@ -769,7 +769,7 @@ fz_err fz_plan_publish(fz_db *db, const fz_principal *by, int64_t id,
   rc = fz_plan_task_counts(db, id, &counts, err);
   if (rc) return rc;
   char today[11];
-  fz_inspect_date(now, today);
+  fz_civil_date(now, today);
   /* 企业信息公示暂行条例 Art. 6–7: within 20 working days of the end of the
    * inspection; late publication is still publication, but on record. */
   int on_time = !p.publish_due[0] || strcmp(today, p.publish_due) <= 0;
@@ -796,11 +796,11 @@ fz_err fz_plan_publish(fz_db *db, const fz_principal *by, int64_t id,
 
 fz_err fz_plan_overdue(fz_db *db, const fz_principal *by, const char *today,
                        json_t **out, fz_error *err) {
-  fz_err rc = fz_inspect_need_read(by, err);
+  fz_err rc = fz_principal_need_read(by, err);
   if (rc) return rc;
   char now_day[11];
   if (!today) {
-    fz_inspect_date(fz_now_ms(), now_day);
+    fz_civil_date(fz_now_ms(), now_day);
     today = now_day;
   }
   fz_date day;
@@ -814,7 +814,7 @@ fz_err fz_plan_overdue(fz_db *db, const fz_principal *by, const char *today,
 
   fz_buf sql;
   fz_buf_init(&sql, 1 << 14);
-  fz_iparams q = {0};
+  fz_qparams q = {0};
   char store[512];
   fz_buf_puts(&sql, "SELECT p.id, p.name, p.status, d.name, p.window_to, "
               "p.publish_due, (SELECT COUNT(*) FROM tasks t WHERE t.plan_id = "
@@ -827,7 +827,7 @@ fz_err fz_plan_overdue(fz_db *db, const fz_principal *by, const char *today,
                 "LIMIT %d", OVERDUE_MAX);
   fz_stmt *st = NULL;
   if (rc) fz_buf_free(&sql);
-  else rc = fz_inspect_prepare(db, &sql, &q, &st, err);
+  else rc = fz_query_prepare(db, &sql, &q, &st, err);
   if (rc) return rc;
   json_t *items = json_array();
   int r;

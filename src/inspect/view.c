@@ -14,7 +14,7 @@
 /* today as given (a real YYYY-MM-DD), or the platform's date now. */
 static fz_err today_of(const char *today, char out[11], fz_error *err) {
   if (!today) {
-    fz_inspect_date(fz_now_ms(), out);
+    fz_civil_date(fz_now_ms(), out);
     return FZ_OK;
   }
   fz_date d;
@@ -85,8 +85,8 @@ static fz_err participants_json(fz_db *db, int64_t plan, json_t *a,
                      (json_int_t)fz_stmt_column_int64(st, 0), "user_id",
                      (json_int_t)fz_stmt_column_int64(st, 1), "label",
                      fz_stmt_column_text(st, 2), "committed", commit != NULL,
-                     "commit", fz_inspect_text(commit), "revealed",
-                     secret != NULL, "secret", fz_inspect_text(secret)));
+                     "commit", fz_json_text_or_null(commit), "revealed",
+                     secret != NULL, "secret", fz_json_text_or_null(secret)));
   }
   fz_stmt_finalize(st);
   return r == FZ_STEP_DONE ? FZ_OK : (fz_err)r;
@@ -226,18 +226,18 @@ static fz_err plan_json(fz_db *db, const fz_plan_row *p, const char *today,
   json_object_set_new(o, "window_to", json_string(p->window_to));
   json_object_set_new(o, "participants", parts);
   json_object_set_new(o, "public_value_source",
-                      fz_inspect_text(p->public_value_source));
+                      fz_json_text_or_null(p->public_value_source));
   json_object_set_new(o, "public_value", p->has_public_value
                                              ? json_string(p->public_value)
                                              : json_null());
   json_object_set_new(o, "commit_seq", p->commit_seq >= 0
                                            ? json_integer(p->commit_seq)
                                            : json_null());
-  json_object_set_new(o, "commit_leaf", fz_inspect_text(p->commit_leaf));
-  json_object_set_new(o, "seed", fz_inspect_text(p->seed));
+  json_object_set_new(o, "commit_leaf", fz_json_text_or_null(p->commit_leaf));
+  json_object_set_new(o, "seed", fz_json_text_or_null(p->seed));
   json_object_set_new(o, "excluded_at_cap", json_integer(excluded));
   json_object_set_new(o, "tasks", tasks);
-  json_object_set_new(o, "publish_due", fz_inspect_text(p->publish_due));
+  json_object_set_new(o, "publish_due", fz_json_text_or_null(p->publish_due));
   json_object_set_new(o, "publish_deadline", deadline);
   json_object_set_new(o, "overdue", json_boolean(is_overdue(
                                         p->status, p->publish_due, today)));
@@ -270,15 +270,15 @@ fz_err fz_plan_list(fz_db *db, const fz_principal *by, const char *status,
     return fz_error_set(err, FZ_INVALID, "limit", "limit 应在 1 至 %d 之间 / "
                         "limit is 1 to %d", LIST_MAX, LIST_MAX);
   fz_err rc = status ? fz_plan_status_parse(status, &want, err) : FZ_OK;
-  if (!rc) rc = fz_inspect_cursor(cursor, &after, err);
+  if (!rc) rc = fz_query_cursor(cursor, &after, err);
   if (rc) return rc;
   /* The list takes no date: overdue is judged on the platform's today. */
   char today[11];
-  fz_inspect_date(fz_now_ms(), today);
+  fz_civil_date(fz_now_ms(), today);
 
   fz_buf sql;
   fz_buf_init(&sql, 1 << 14);
-  fz_iparams q = {0};
+  fz_qparams q = {0};
   char store[512];
   fz_buf_puts(&sql, "SELECT p.id, p.name, p.status, d.name, p.window_from, "
               "p.window_to, p.publish_due, (SELECT COUNT(*) FROM tasks t "
@@ -286,19 +286,19 @@ fz_err fz_plan_list(fz_db *db, const fz_principal *by, const char *status,
               "ON d.id = p.lead_department_id WHERE 1 = 1");
   if (status) {
     fz_buf_puts(&sql, " AND p.status = ?");
-    fz_ip_text(&q, fz_plan_status_name(want));
+    fz_qp_text(&q, fz_plan_status_name(want));
   }
   if (after) {
     fz_buf_puts(&sql, " AND p.id < ?");
-    fz_ip_num(&q, after);
+    fz_qp_num(&q, after);
   }
   rc = fz_plan_scope_sql(db, by, "p.id", &sql, q.text, &q.n, store,
                          sizeof store, err);
   fz_buf_puts(&sql, " ORDER BY p.id DESC LIMIT ?");
-  fz_ip_num(&q, (int64_t)limit + 1);
+  fz_qp_num(&q, (int64_t)limit + 1);
   fz_stmt *st = NULL;
   if (rc) fz_buf_free(&sql);
-  else rc = fz_inspect_prepare(db, &sql, &q, &st, err);
+  else rc = fz_query_prepare(db, &sql, &q, &st, err);
   if (rc) return rc;
 
   json_t *items = json_array();
@@ -319,11 +319,11 @@ fz_err fz_plan_list(fz_db *db, const fz_principal *by, const char *status,
                   "id", (json_int_t)last, "name", fz_stmt_column_text(st, 1),
                   "status", fz_plan_status_name(s), "status_label",
                   fz_plan_status_label(s), "lead_department",
-                  fz_inspect_text(fz_stmt_column_text(st, 3)), "window", "from",
+                  fz_json_text_or_null(fz_stmt_column_text(st, 3)), "window", "from",
                   fz_stmt_column_text(st, 4), "to",
                   fz_stmt_column_text(st, 5), "tasks",
                   (json_int_t)fz_stmt_column_int64(st, 7), "publish_due",
-                  fz_inspect_text(due), "overdue", is_overdue(s, due, today)));
+                  fz_json_text_or_null(due), "overdue", is_overdue(s, due, today)));
     n++;
   }
   fz_stmt_finalize(st);
@@ -331,5 +331,5 @@ fz_err fz_plan_list(fz_db *db, const fz_principal *by, const char *status,
     json_decref(items);
     return (fz_err)r;
   }
-  return fz_inspect_page(items, more, last, out, err);
+  return fz_query_page(items, more, last, out, err);
 }

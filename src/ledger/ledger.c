@@ -2,6 +2,7 @@
  * transaction, and recomputing the whole log from its rows. */
 #include "ledger/ledger.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -192,5 +193,19 @@ fz_err fz_ledger_append(fz_db *db, const fz_event *ev, int64_t ts,
 out:
   fz_stmt_finalize(st);
   free(body);
+  return rc;
+}
+
+fz_err fz_ledger_append_about(fz_db *db, const char *actor, const char *action,
+                              const char *object_type, int64_t id,
+                              json_t *data, int64_t ts, uint64_t *seq,
+                              fz_error *err) {
+  char oid[24];
+  snprintf(oid, sizeof oid, "%lld", (long long)id);
+  if (!data) data = json_object();
+  if (!data) return fz_error_set(err, FZ_NOMEM, "", NULL);
+  fz_event ev = {actor, action, object_type, oid, data};
+  fz_err rc = fz_ledger_append(db, &ev, ts, seq, err);
+  json_decref(data);
   return rc;
 }

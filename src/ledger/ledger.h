@@ -46,6 +46,13 @@ char *fz_event_canonical(const fz_event *ev, uint64_t seq, int64_t ts,
 fz_err fz_ledger_append(fz_db *db, const fz_event *ev, int64_t ts,
                         uint64_t *seq, fz_error *err);
 
+/* Appends an event by actor about object_type number id, whose data is
+ * stolen (NULL: {}), like fz_ledger_append. */
+fz_err fz_ledger_append_about(fz_db *db, const char *actor, const char *action,
+                              const char *object_type, int64_t id,
+                              json_t *data, int64_t ts, uint64_t *seq,
+                              fz_error *err);
+
 /* The number of events (the tree size). */
 fz_err fz_ledger_size(fz_db *db, uint64_t *size, fz_error *err);
 
