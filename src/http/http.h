@@ -110,6 +110,28 @@ void fz_reply_bytes(fz_req *r, int status, const char *content_type,
 void fz_reply_static(fz_req *r, int status, const char *content_type,
                      const void *data, size_t len);
 
+/* ---- Parameters every API reads (params.c) ----------------------------- */
+
+/* The path parameter name as a positive id into *id; replies 400 naming it
+ * and returns 0 otherwise. */
+int fz_req_id_param(fz_req *r, const char *name, int64_t *id);
+
+/* The optional query parameter name as a positive id into *id (0 when
+ * absent); replies 400 naming it and returns 0 otherwise. */
+int fz_req_query_id(fz_req *r, const char *name, int64_t *id);
+
+/* The paging parameters of a list: cursor (the next_cursor of the page
+ * before; absent for the first page) and limit (1 to 200, default 50).
+ * Replies 400 naming the parameter and returns 0 otherwise. */
+int fz_req_paging(fz_req *r, const char **cursor, int *limit);
+
+/* Replies with a domain error; one that failed without saying why still
+ * answers with its code's status, never 200. */
+void fz_reply_domain_error(fz_req *r, fz_err rc, fz_error *e);
+
+/* Replies 200 with out (stolen) when rc is FZ_OK, else with the error. */
+void fz_reply_read(fz_req *r, fz_err rc, fz_error *e, json_t *out);
+
 /* The HTTP status that fits an error code: 400 invalid/parse/type/unknown,
  * 401 unauthorized, 403 forbidden, 404 not found, 409 exists/conflict, 413 too large, 422 missing/no data,
  * 503 busy/database, 500 otherwise. */

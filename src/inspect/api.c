@@ -19,64 +19,9 @@
 #include "inspect/inspect.h"
 #include "inspect/plan_int.h"
 
-#define LIMIT_DEFAULT 50
-#define LIMIT_MAX 200
 #define STRATUM_KEY_MAX 32
 
 /* ---- Parameters ---------------------------------------------------------- */
-
-/* Replies with the domain's error.  A function that failed without filling
- * in why still answers with its code's status, never with 200. */
-static void reply_err(fz_req *r, fz_err rc, fz_error *e) {
-  if (e->code == FZ_OK)
-    fz_error_set(e, rc ? rc : FZ_INTERNAL, "", NULL);
-  fz_reply_fz_error(r, e);
-}
-
-/* 1 and *out when s is a positive decimal integer that fits in 63 bits. */
-static int positive(const char *s, int64_t *out) {
-  if (!s || !isdigit((unsigned char)*s) || strlen(s) > 18) return 0;
-  char *end;
-  long long v = strtoll(s, &end, 10);
-  if (*end || v <= 0) return 0;
-  *out = v;
-  return 1;
-}
-
-/* The path parameter name as a positive id; replies 400 otherwise. */
-static int id_param(fz_req *r, const char *name, int64_t *id) {
-  if (positive(fz_req_param(r, name), id)) return 1;
-  fz_reply_error(r, 400, FZ_INVALID, name, "%s 应为正整数 / %s is a positive "
-                 "integer", name, name);
-  return 0;
-}
-
-/* The paging parameters of a list: cursor (the next_cursor of the page
- * before, a positive id; absent for the first page) and limit (1 to 200,
- * default 50).  Replies 400 naming the parameter otherwise. */
-static int paging(fz_req *r, const char **cursor, int *limit) {
-  const char *c = fz_req_query(r, "cursor");
-  const char *l = fz_req_query(r, "limit");
-  int64_t v;
-  *cursor = c;
-  *limit = LIMIT_DEFAULT;
-  if (c && !positive(c, &v)) {
-    fz_reply_error(r, 400, FZ_INVALID, "cursor", "cursor 应为上一页的 "
-                   "next_cursor / cursor is the next_cursor of the page "
-                   "before");
-    return 0;
-  }
-  if (l) {
-    if (!positive(l, &v) || v > LIMIT_MAX) {
-      fz_reply_error(r, 400, FZ_INVALID, "limit", "limit 应为 1 至 %d 的整数 "
-                     "/ limit is an integer from 1 to %d", LIMIT_MAX,
-                     LIMIT_MAX);
-      return 0;
-    }
-    *limit = (int)v;
-  }
-  return 1;
-}
 
 /* The body of a step that takes no arguments: none at all, or {}. */
 static int empty_body(fz_req *r) {
@@ -108,7 +53,7 @@ static void reply_plan(fz_req *r, const fz_principal *by, int64_t id,
   json_t *o = NULL;
   fz_error e = {0};
   fz_err rc = fz_plan_get(fz_req_db(r), by, id, day, &o, &e);
-  if (rc) reply_err(r, rc, &e);
+  if (rc) fz_reply_domain_error(r, rc, &e);
   else fz_reply_json(r, status, o);
 }
 
@@ -118,20 +63,10 @@ static json_t *task_json(fz_req *r, const fz_principal *by, int64_t id) {
   fz_error e = {0};
   fz_err rc = fz_task_get(fz_req_db(r), by, id, &o, &e);
   if (rc) {
-    reply_err(r, rc, &e);
+    fz_reply_domain_error(r, rc, &e);
     return NULL;
   }
   return o;
-}
-
-/* Replies with a list (or any object) that a read produced. */
-static void reply_read(fz_req *r, fz_err rc, fz_error *e, json_t *out) {
-  if (rc) {
-    json_decref(out);
-    reply_err(r, rc, e);
-  } else {
-    fz_reply_json(r, 200, out);
-  }
 }
 
 /* ---- Changes through the writer ---------------------------------------- */
@@ -214,7 +149,7 @@ void fz_api_plan_list(fz_req *r) {
   fz_auth a;
   const char *cursor;
   int limit;
-  if (!fz_auth_request(r, 0, &a) || !paging(r, &cursor, &limit)) return;
+  if (!fz_auth_request(r, 0, &a) || !fz_req_paging(r, &cursor, &limit)) return;
   const char *status = fz_req_query(r, "status");
   fz_plan_status s;
   fz_error e = {0};
@@ -226,7 +161,7 @@ void fz_api_plan_list(fz_req *r) {
   fz_err rc = fz_plan_list(fz_req_db(r), &a.who, status ? fz_plan_status_name(s)
                                                         : NULL,
                            cursor, limit, &out, &e);
-  reply_read(r, rc, &e, out);
+  fz_reply_read(r, rc, &e, out);
 }
 
 /* The members of a plan's specification are checked by the domain
@@ -239,26 +174,26 @@ void fz_api_plan_create(fz_req *r) {
   if (!(j.spec = fz_req_json_body(r, NULL, 0))) return;
   fz_error e = {0};
   fz_err rc = fz_req_write(r, w_plan_create, &j, &e);
-  if (rc) reply_err(r, rc, &e);
+  if (rc) fz_reply_domain_error(r, rc, &e);
   else reply_plan(r, &a.who, j.made, 201);
 }
 
 void fz_api_plan_get(fz_req *r) {
   fz_auth a;
   int64_t id;
-  if (!fz_auth_request(r, 0, &a) || !id_param(r, "id", &id)) return;
+  if (!fz_auth_request(r, 0, &a) || !fz_req_id_param(r, "id", &id)) return;
   reply_plan(r, &a.who, id, 200);
 }
 
 void fz_api_plan_update(fz_req *r) {
   fz_auth a;
   job j = {.now = fz_now_ms()};
-  if (!fz_auth_request(r, 0, &a) || !id_param(r, "id", &j.id)) return;
+  if (!fz_auth_request(r, 0, &a) || !fz_req_id_param(r, "id", &j.id)) return;
   j.by = &a.who;
   if (!(j.spec = fz_req_json_body(r, NULL, 0))) return;
   fz_error e = {0};
   fz_err rc = fz_req_write(r, w_plan_update, &j, &e);
-  if (rc) reply_err(r, rc, &e);
+  if (rc) fz_reply_domain_error(r, rc, &e);
   else reply_plan(r, &a.who, j.id, 200);
 }
 
@@ -268,7 +203,7 @@ static void plan_step(fz_req *r, const fz_json_field *f, size_t n,
                       fz_write_fn fn) {
   fz_auth a;
   job j = {.now = fz_now_ms()};
-  if (!fz_auth_request(r, 0, &a) || !id_param(r, "id", &j.id)) return;
+  if (!fz_auth_request(r, 0, &a) || !fz_req_id_param(r, "id", &j.id)) return;
   j.by = &a.who;
   if (n) {
     json_t *b = fz_req_json_body(r, f, n);
@@ -279,7 +214,7 @@ static void plan_step(fz_req *r, const fz_json_field *f, size_t n,
   }
   fz_error e = {0};
   fz_err rc = fz_req_write(r, fn, &j, &e);
-  if (rc) reply_err(r, rc, &e);
+  if (rc) fz_reply_domain_error(r, rc, &e);
   else reply_plan(r, &a.who, j.id, 200);
 }
 
@@ -309,7 +244,7 @@ void fz_api_plan_publish(fz_req *r) { plan_step(r, NULL, 0, w_publish); }
 void fz_api_plan_commit(fz_req *r) {
   fz_auth a;
   job j = {.now = fz_now_ms()};
-  if (!fz_auth_request(r, 0, &a) || !id_param(r, "id", &j.id) ||
+  if (!fz_auth_request(r, 0, &a) || !fz_req_id_param(r, "id", &j.id) ||
       !empty_body(r))
     return;
   j.by = &a.who;
@@ -321,7 +256,7 @@ void fz_api_plan_commit(fz_req *r) {
     rc = fz_req_write(r, w_commit, &j, &e);
   }
   fz_plan_frozen_free(f);
-  if (rc) reply_err(r, rc, &e);
+  if (rc) fz_reply_domain_error(r, rc, &e);
   else reply_plan(r, &a.who, j.id, 200);
 }
 
@@ -333,7 +268,7 @@ void fz_api_inspection_overdue(fz_req *r) {
   json_t *out = NULL;
   fz_error e = {0};
   fz_err rc = fz_plan_overdue(fz_req_db(r), &a.who, day, &out, &e);
-  reply_read(r, rc, &e, out);
+  fz_reply_read(r, rc, &e, out);
 }
 
 /* ---- Tasks --------------------------------------------------------------- */
@@ -342,16 +277,11 @@ void fz_api_task_list(fz_req *r) {
   fz_auth a;
   const char *cursor;
   int limit;
-  if (!fz_auth_request(r, 0, &a) || !paging(r, &cursor, &limit)) return;
-  const char *plan = fz_req_query(r, "plan_id");
+  if (!fz_auth_request(r, 0, &a) || !fz_req_paging(r, &cursor, &limit)) return;
   const char *mine = fz_req_query(r, "mine");
   const char *status = fz_req_query(r, "status");
   int64_t plan_id = 0;
-  if (plan && !positive(plan, &plan_id)) {
-    fz_reply_error(r, 400, FZ_INVALID, "plan_id", "plan_id 应为正整数 / "
-                   "plan_id is a positive integer");
-    return;
-  }
+  if (!fz_req_query_id(r, "plan_id", &plan_id)) return;
   if (mine && strcmp(mine, "0") != 0 && strcmp(mine, "1") != 0) {
     fz_reply_error(r, 400, FZ_INVALID, "mine", "mine 应为 0 或 1 / mine is 0 "
                    "or 1");
@@ -369,13 +299,13 @@ void fz_api_task_list(fz_req *r) {
   fz_err rc = fz_task_list(fz_req_db(r), &a.who, plan_id,
                            mine && strcmp(mine, "1") == 0, status, cursor,
                            limit, &out, &e);
-  reply_read(r, rc, &e, out);
+  fz_reply_read(r, rc, &e, out);
 }
 
 void fz_api_task_get(fz_req *r) {
   fz_auth a;
   int64_t id;
-  if (!fz_auth_request(r, 0, &a) || !id_param(r, "id", &id)) return;
+  if (!fz_auth_request(r, 0, &a) || !fz_req_id_param(r, "id", &id)) return;
   json_t *o = task_json(r, &a.who, id);
   if (o) fz_reply_json(r, 200, o);
 }
@@ -385,7 +315,7 @@ void fz_api_task_result(fz_req *r) {
                                     {"notes", FZ_JSON_STRING, 0, 4000}};
   fz_auth a;
   job j = {.now = fz_now_ms()};
-  if (!fz_auth_request(r, 0, &a) || !id_param(r, "id", &j.id)) return;
+  if (!fz_auth_request(r, 0, &a) || !fz_req_id_param(r, "id", &j.id)) return;
   json_t *b = fz_req_json_body(r, f, 2);
   if (!b) return;
   j.by = &a.who;
@@ -394,7 +324,7 @@ void fz_api_task_result(fz_req *r) {
   fz_error e = {0};
   fz_err rc = fz_req_write(r, w_result, &j, &e);
   json_t *o = rc ? NULL : task_json(r, &a.who, j.id);
-  if (rc) reply_err(r, rc, &e);
+  if (rc) fz_reply_domain_error(r, rc, &e);
   else if (o) fz_reply_json(r, 200, o);
 }
 
@@ -403,7 +333,7 @@ void fz_api_task_result(fz_req *r) {
 void fz_api_task_evidence(fz_req *r) {
   fz_auth a;
   job j = {.now = fz_now_ms()};
-  if (!fz_auth_request(r, 0, &a) || !id_param(r, "id", &j.id)) return;
+  if (!fz_auth_request(r, 0, &a) || !fz_req_id_param(r, "id", &j.id)) return;
   j.by = &a.who;
   j.name = fz_req_query(r, "name");
   j.content_type = fz_req_header(r, "Content-Type");
@@ -425,7 +355,7 @@ void fz_api_task_evidence(fz_req *r) {
   }
   fz_err rc = fz_req_write(r, w_evidence, &j, &e);
   if (rc) {
-    reply_err(r, rc, &e);
+    fz_reply_domain_error(r, rc, &e);
     return;
   }
   fz_reply_json(r, 201, json_pack("{s:I, s:s, s:I, s:s}", "id",
@@ -438,7 +368,7 @@ void fz_api_task_replace(fz_req *r) {
                                     {"reason", FZ_JSON_STRING, 1, 512}};
   fz_auth a;
   job j = {.now = fz_now_ms()};
-  if (!fz_auth_request(r, 0, &a) || !id_param(r, "id", &j.id)) return;
+  if (!fz_auth_request(r, 0, &a) || !fz_req_id_param(r, "id", &j.id)) return;
   json_t *b = fz_req_json_body(r, f, 2);
   if (!b) return;
   j.by = &a.who;
@@ -452,7 +382,7 @@ void fz_api_task_replace(fz_req *r) {
   fz_error e = {0};
   fz_err rc = fz_req_write(r, w_replace, &j, &e);
   json_t *o = rc ? NULL : task_json(r, &a.who, j.id);
-  if (rc) reply_err(r, rc, &e);
+  if (rc) fz_reply_domain_error(r, rc, &e);
   else if (o)
     fz_reply_json(r, 200, json_pack("{s:o, s:I}", "task", o, "replacement",
                                     (json_int_t)j.made));
@@ -463,7 +393,7 @@ void fz_api_task_replace(fz_req *r) {
 void fz_api_evidence_get(fz_req *r) {
   fz_auth a;
   int64_t id;
-  if (!fz_auth_request(r, 0, &a) || !id_param(r, "id", &id)) return;
+  if (!fz_auth_request(r, 0, &a) || !fz_req_id_param(r, "id", &id)) return;
   void *data = NULL;
   size_t size = 0;
   json_t *meta = NULL;
@@ -471,7 +401,7 @@ void fz_api_evidence_get(fz_req *r) {
   fz_err rc = fz_task_evidence_get(fz_req_db(r), &a.who, id, &data, &size,
                                    &meta, &e);
   if (rc) {
-    reply_err(r, rc, &e);
+    fz_reply_domain_error(r, rc, &e);
   } else {
     const char *type = member(meta, "content_type", "application/octet-stream");
     fz_reply_bytes(r, 200, *type ? type : "application/octet-stream", data,
@@ -488,20 +418,20 @@ void fz_api_evidence_get(fz_req *r) {
 void fz_api_public_draw_list(fz_req *r) {
   const char *cursor;
   int limit;
-  if (!paging(r, &cursor, &limit)) return;
+  if (!fz_req_paging(r, &cursor, &limit)) return;
   json_t *out = NULL;
   fz_error e = {0};
   fz_err rc = fz_draw_public_list(fz_req_db(r), cursor, limit, &out, &e);
-  reply_read(r, rc, &e, out);
+  fz_reply_read(r, rc, &e, out);
 }
 
 void fz_api_public_draw_get(fz_req *r) {
   int64_t id;
-  if (!id_param(r, "id", &id)) return;
+  if (!fz_req_id_param(r, "id", &id)) return;
   json_t *out = NULL;
   fz_error e = {0};
   fz_err rc = fz_draw_public_get(fz_req_db(r), id, &out, &e);
-  reply_read(r, rc, &e, out);
+  fz_reply_read(r, rc, &e, out);
 }
 
 /* A stratum key as sent: UTF-8 without control characters or '/'. */
@@ -518,7 +448,7 @@ static int key_ok(const char *key) {
  * stratum's pool_digest. */
 void fz_api_public_draw_pool(fz_req *r) {
   int64_t id;
-  if (!id_param(r, "id", &id)) return;
+  if (!fz_req_id_param(r, "id", &id)) return;
   const char *key = fz_req_param(r, "key");
   if (!key || strlen(key) > STRATUM_KEY_MAX || !key_ok(key)) {
     fz_reply_error(r, 400, FZ_INVALID, "key", "分层键应为 1–%d 字节的 UTF-8 / "
@@ -530,16 +460,16 @@ void fz_api_public_draw_pool(fz_req *r) {
   size_t size = 0;
   fz_error e = {0};
   fz_err rc = fz_draw_public_pool(fz_req_db(r), id, key, &pool, &size, &e);
-  if (rc) reply_err(r, rc, &e);
+  if (rc) fz_reply_domain_error(r, rc, &e);
   else fz_reply_bytes(r, 200, "text/plain; charset=utf-8", pool, size, NULL);
   free(pool);
 }
 
 void fz_api_public_plan_results(fz_req *r) {
   int64_t id;
-  if (!id_param(r, "id", &id)) return;
+  if (!fz_req_id_param(r, "id", &id)) return;
   json_t *out = NULL;
   fz_error e = {0};
   fz_err rc = fz_plan_public_results(fz_req_db(r), id, &out, &e);
-  reply_read(r, rc, &e, out);
+  fz_reply_read(r, rc, &e, out);
 }

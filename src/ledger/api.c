@@ -18,10 +18,9 @@ static fz_err make_checkpoint(fz_db *db, void *ctx, fz_error *err) {
   return fz_ledger_checkpoint(db, j->signer, &j->note, &j->size, err);
 }
 
-/* The latest checkpoint covering every event, made now (through the one
- * write path) when this server holds the key and the ledger has grown;
- * otherwise the latest stored.  Replies and returns NULL on failure. */
-static char *checkpoint(fz_req *r, uint64_t *size) {
+/* Made through the one write path when this server holds the key and the
+ * ledger has grown; otherwise the latest stored. */
+char *fz_api_ledger_current(fz_req *r, uint64_t *size) {
   const fz_app *app = fz_req_app(r);
   fz_error e;
   cp_job j = {app->signer, NULL, 0};
@@ -40,7 +39,7 @@ static char *checkpoint(fz_req *r, uint64_t *size) {
 
 void fz_api_ledger_checkpoint(fz_req *r) {
   uint64_t size;
-  char *note = checkpoint(r, &size);
+  char *note = fz_api_ledger_current(r, &size);
   if (!note) return;
   char *copy = fz_arena_strndup(fz_req_arena(r), note, strlen(note));
   free(note);
@@ -115,7 +114,7 @@ void fz_api_ledger_event(fz_req *r) {
   int64_t seq = number(r, "seq", fz_req_param(r, "seq"));
   if (seq < 0) return;
   uint64_t size;
-  char *note = checkpoint(r, &size);
+  char *note = fz_api_ledger_current(r, &size);
   if (!note) return;
   fz_db *db = fz_req_db(r);
   fz_error e;
@@ -207,4 +206,30 @@ void fz_api_ledger_consistency(fz_req *r) {
                                   fz_hash_hex(root_m, hm), "root_to",
                                   fz_hash_hex(root_n, hn), "proof",
                                   path_json(path, len)));
+}
+
+json_t *fz_api_ledger_proof(fz_db *db, uint64_t seq, uint64_t size) {
+  fz_hash_alg alg;
+  fz_stmt *st = NULL;
+  json_t *out = NULL;
+  if (seq >= size || fz_ledger_alg(db, &alg, NULL) ||
+      fz_db_prepare(db, "SELECT leaf_hash FROM ledger_event WHERE seq = ?",
+                    &st, NULL))
+    return NULL;
+  fz_stmt_bind_int64(st, 1, (int64_t)seq);
+  size_t leaf_len = 0;
+  const uint8_t *leaf = fz_stmt_step(st, NULL) == FZ_STEP_ROW
+                            ? fz_stmt_column_blob(st, 0, &leaf_len)
+                            : NULL;
+  uint8_t path[FZ_MERKLE_MAX_PATH][FZ_HASH_LEN];
+  size_t len = 0;
+  char h[FZ_HASH_HEX];
+  if (leaf && leaf_len == FZ_HASH_LEN &&
+      !fz_merkle_inclusion(alg, fz_ledger_node_get, db, seq, size, path, &len))
+    out = json_pack("{s:I, s:s, s:s, s:I, s:o}", "seq", (json_int_t)seq,
+                    "leaf_hash", fz_hash_hex(leaf, h), "hash",
+                    fz_hash_name(alg), "tree_size", (json_int_t)size,
+                    "inclusion_proof", path_json(path, len));
+  fz_stmt_finalize(st);
+  return out;
 }

@@ -17,7 +17,8 @@ void fz_qp_text(fz_qparams *q, const char *s) {
 void fz_qp_bind(fz_stmt *st, const fz_qparams *q) {
   for (int i = 0; i < q->n; i++) {
     if (q->is_num[i]) fz_stmt_bind_int64(st, i + 1, q->num[i]);
-    else fz_stmt_bind_text(st, i + 1, q->text[i], -1);
+    else if (q->text[i]) fz_stmt_bind_text(st, i + 1, q->text[i], -1);
+    else fz_stmt_bind_null(st, i + 1);
   }
 }
 
@@ -29,6 +30,17 @@ fz_err fz_query_prepare(fz_db *db, fz_buf *sql, const fz_qparams *q,
   fz_buf_free(sql);
   if (!rc) fz_qp_bind(*st, q);
   return rc;
+}
+
+fz_err fz_query_exec(fz_db *db, const char *sql, const fz_qparams *q,
+                     fz_error *err) {
+  fz_stmt *st;
+  fz_err rc = fz_db_prepare(db, sql, &st, err);
+  if (rc) return rc;
+  fz_qp_bind(st, q);
+  int r = fz_stmt_step(st, err);
+  fz_stmt_finalize(st);
+  return r == FZ_STEP_DONE || r == FZ_STEP_ROW ? FZ_OK : (fz_err)r;
 }
 
 fz_err fz_query_int(fz_db *db, const char *sql, const int64_t *args,

@@ -13,9 +13,9 @@
 /* The parameters of a built query, in placeholder order: texts (borrowed)
  * and integers. */
 typedef struct fz_qparams {
-  const char *text[16];
-  int64_t num[16];
-  int is_num[16];
+  const char *text[32];
+  int64_t num[32];
+  int is_num[32];
   int n;
 } fz_qparams;
 void fz_qp_num(fz_qparams *q, int64_t v);
@@ -26,6 +26,11 @@ void fz_qp_bind(fz_stmt *st, const fz_qparams *q);
  * q: FZ_NOMEM / FZ_TOOBIG when the text could not be built. */
 fz_err fz_query_prepare(fz_db *db, fz_buf *sql, const fz_qparams *q,
                         fz_stmt **st, fz_error *err);
+
+/* Runs one statement that returns nothing with the parameters q (NULL
+ * text binds SQL NULL). */
+fz_err fz_query_exec(fz_db *db, const char *sql, const fz_qparams *q,
+                     fz_error *err);
 
 /* Runs sql with nargs integer parameters and reads one integer; *out =
  * dflt when there is no row or it is NULL. */
