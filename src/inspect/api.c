@@ -15,7 +15,7 @@
 
 #include "auth/api.h"
 #include "core/clock.h"
-#include "evidence/evidence.h"
+#include "evidence/api.h"
 #include "inspect/inspect.h"
 #include "inspect/plan_int.h"
 
@@ -335,24 +335,14 @@ void fz_api_task_evidence(fz_req *r) {
   job j = {.now = fz_now_ms()};
   if (!fz_auth_request(r, 0, &a) || !fz_req_id_param(r, "id", &j.id)) return;
   j.by = &a.who;
-  j.name = fz_req_query(r, "name");
-  j.content_type = fz_req_header(r, "Content-Type");
-  if (!j.content_type) j.content_type = "application/octet-stream";
-  if (!j.name) {
-    fz_reply_error(r, 422, FZ_MISSING, "name", "请用 ?name= 给出文件名 / "
-                   "name the file with ?name=");
-    return;
-  }
+  fz_upload u;
+  if (!fz_evidence_upload(r, &u)) return;
+  j.name = u.name;
+  j.content_type = u.content_type;
+  j.sm3 = u.sm3;
+  j.fd = u.fd;
+  j.size = u.size;
   fz_error e = {0};
-  if (fz_evidence_check_meta(j.name, j.content_type, &e)) {
-    fz_reply_fz_error(r, &e);
-    return;
-  }
-  if (fz_req_upload(r, &j.fd, &j.size, &j.sm3) || j.size == 0) {
-    fz_reply_error(r, 422, FZ_MISSING, "file", "请将证据文件作为请求体上传 / "
-                   "send the evidence file as the request body");
-    return;
-  }
   fz_err rc = fz_req_write(r, w_evidence, &j, &e);
   if (rc) {
     fz_reply_domain_error(r, rc, &e);
@@ -403,11 +393,7 @@ void fz_api_evidence_get(fz_req *r) {
   if (rc) {
     fz_reply_domain_error(r, rc, &e);
   } else {
-    const char *type = member(meta, "content_type", "application/octet-stream");
-    fz_reply_bytes(r, 200, *type ? type : "application/octet-stream", data,
-                   size, member(meta, "name", "evidence"));
-    const char *sm3 = member(meta, "sm3", NULL);
-    if (sm3) fz_reply_header(r, "X-Content-SM3", sm3);
+    fz_evidence_reply(r, data, size, meta);
   }
   free(data);
   json_decref(meta);
