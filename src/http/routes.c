@@ -1,6 +1,7 @@
 /* routes.c — every endpoint of the API in one table.  docs/openapi.json must
  * describe each of them (tests/unit/test_openapi.c checks). */
 #include "auth/api.h"
+#include "cases/api.h"
 #include "cal/api.h"
 #include "http/api_system.h"
 #include "http/http.h"
@@ -114,6 +115,21 @@ static const fz_route routes[] = {
     {"GET", "/api/v1/public/draws/{id}", fz_api_public_draw_get, 0},
     {"GET", "/api/v1/public/draws/{id}/pools/{key}", fz_api_public_draw_pool, 0},
     {"GET", "/api/v1/public/plans/{id}/results", fz_api_public_plan_results, 0},
+    /* cases */
+    {"GET", "/api/v1/cases", fz_api_case_list, 0},
+    {"POST", "/api/v1/cases", fz_api_case_create, 0},
+    {"GET", "/api/v1/cases/deadlines", fz_api_case_deadlines, 0},
+    {"GET", "/api/v1/cases/alerts", fz_api_case_alerts, 0},
+    {"GET", "/api/v1/cases/stats", fz_api_case_stats, 0},
+    {"GET", "/api/v1/cases/hearing-thresholds", fz_api_hearing_thresholds, 0},
+    {"POST", "/api/v1/cases/hearing-thresholds", fz_api_hearing_threshold_set, 0},
+    {"GET", "/api/v1/cases/evidence/{id}", fz_api_case_evidence_get, 0},
+    {"GET", "/api/v1/cases/{id}", fz_api_case_get, 0},
+    {"POST", "/api/v1/cases/{id}/steps/{step}", fz_api_case_step, 0},
+    {"POST", "/api/v1/cases/{id}/evaluate", fz_api_case_evaluate, 0},
+    {"POST", "/api/v1/cases/{id}/evidence", fz_api_case_evidence, FZ_ROUTE_UPLOAD},
+    {"GET", "/api/v1/public/decisions", fz_api_public_decision_list, 0},
+    {"GET", "/api/v1/public/decisions/{id}", fz_api_public_decision_get, 0},
 };
 
 const fz_route *fz_routes(size_t *n) {
