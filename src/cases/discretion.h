@@ -356,8 +356,8 @@ typedef enum fz_disc_family { FZ_DISC_BENCHMARKS = 0, FZ_DISC_LISTS } fz_disc_fa
  * Parsing needs no database (fuzz/fuzz_discretion_import.c). */
 typedef struct fz_disc_import fz_disc_import;
 
-/* Parses len bytes (not copied; they must outlive nothing: everything is
- * copied out) as CSV — UTF-8 with or without a BOM, or GB18030
+/* Parses len bytes (which may be freed after the call: what is kept is
+ * copied) as CSV — UTF-8 with or without a BOM, or GB18030
  * (registry/csv.h), one row per tier (benchmarks) or per entry (lists),
  * the version's columns repeated on each row, header names in English or
  * Chinese — or as JSON ({"benchmarks": [...]} / {"lists": [...]}, the

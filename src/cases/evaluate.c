@@ -144,6 +144,8 @@ fz_err fz_fine_compute(const fz_fine_rule *rule, int64_t gains, int64_t goods,
           upper ? "以上" : "以下");
     else if (upper)
       cat(text, size, "，%s %s 元", rule->split_upper ? "在" : "超过", b);
+    else if (base == 0 && rule->base == FZ_BASE_GAINS)
+      cat(text, size, "，适用没有违法所得或者不足 %s 元的一段", b);
     else
       cat(text, size, "，不足 %s 元", b);
     if (upper && rule->split_upper && base != rule->split) cat(text, size, "以上");
@@ -711,7 +713,7 @@ fz_err fz_discretion_evaluate(fz_db *db, const fz_offence_facts *f,
                      fz_party_name(t->party), "harms", harms, "conditions",
                      t->conditions, "basis", t->basis[0] ? t->basis : bcite,
                      "citation", bcite);
-    line(lines, bcite, "危害后果「%s」、当事人为%s：适用「%s」档（%s）%s%s",
+    line(lines, bcite, "%s、当事人为%s：适用「%s」档（%s）%s%s",
          fz_harm_label(x.harm), fz_party_label(x.party), t->key,
          t->conditions, t->basis[0] ? "；档次依据：" : "", t->basis);
     char kw[512] = "";

@@ -2,6 +2,7 @@
  * describe each of them (tests/unit/test_openapi.c checks). */
 #include "auth/api.h"
 #include "cases/api.h"
+#include "cases/api_discretion.h"
 #include "cal/api.h"
 #include "http/api_system.h"
 #include "http/http.h"
@@ -130,6 +131,23 @@ static const fz_route routes[] = {
     {"POST", "/api/v1/cases/{id}/evidence", fz_api_case_evidence, FZ_ROUTE_UPLOAD},
     {"GET", "/api/v1/public/decisions", fz_api_public_decision_list, 0},
     {"GET", "/api/v1/public/decisions/{id}", fz_api_public_decision_get, 0},
+    /* discretion */
+    {"GET", "/api/v1/benchmarks", fz_api_disc_list, 0},
+    {"POST", "/api/v1/benchmarks", fz_api_disc_create, 0},
+    {"GET", "/api/v1/benchmarks/export", fz_api_disc_export, 0},
+    {"POST", "/api/v1/benchmarks/import", fz_api_disc_import, FZ_ROUTE_UPLOAD},
+    {"GET", "/api/v1/benchmarks/{id}", fz_api_disc_get, 0},
+    {"POST", "/api/v1/benchmarks/{id}/supersede", fz_api_disc_supersede, 0},
+    {"GET", "/api/v1/lenient-lists", fz_api_disc_list, 0},
+    {"POST", "/api/v1/lenient-lists", fz_api_disc_create, 0},
+    {"GET", "/api/v1/lenient-lists/export", fz_api_disc_export, 0},
+    {"POST", "/api/v1/lenient-lists/import", fz_api_disc_import, FZ_ROUTE_UPLOAD},
+    {"GET", "/api/v1/lenient-lists/{id}", fz_api_disc_get, 0},
+    {"POST", "/api/v1/lenient-lists/{id}/supersede", fz_api_disc_supersede, 0},
+    {"POST", "/api/v1/discretion/evaluate", fz_api_disc_evaluate, 0},
+    {"GET", "/api/v1/public/benchmarks", fz_api_public_benchmarks, 0},
+    {"GET", "/api/v1/public/benchmarks/{id}", fz_api_public_benchmark, 0},
+    {"GET", "/api/v1/public/lenient-lists", fz_api_public_lenient_lists, 0},
 };
 
 const fz_route *fz_routes(size_t *n) {

@@ -1018,6 +1018,22 @@ static void demo(fz_db *db) {
   o = eval(db, &f, FZ_OK);
   CHECK_STR(str(o, "range.max"), "250000.00");
   json_decref(o);
+  /* The urban 免罚 entry is for persons: an organisation misses it on
+   * that condition alone. */
+  f = facts("CG-CF-008", "2024-03-01", "2024-05-01", "slight");
+  f.corrected = f.first_offence = 1;
+  o = eval(db, &f, FZ_OK);
+  CHECK(json_is_false(json_object_get(o, "no_penalty")));
+  const json_t *x = json_array_get(json_object_get(o, "lists"), 0);
+  const json_t *c0 = json_array_get(json_object_get(x, "checks"), 0);
+  CHECK_STR(json_string_value(json_object_get(c0, "condition")), "当事人为公民");
+  CHECK(json_is_false(json_object_get(c0, "met")));
+  CHECK_INT(json_array_size(json_object_get(x, "checks")), 4);
+  json_decref(o);
+  f.party_is_person = 1;
+  o = eval(db, &f, FZ_OK);
+  CHECK(json_is_true(json_object_get(o, "no_penalty")));
+  json_decref(o);
 }
 
 static void suite(const char *u, const char *label) {
