@@ -10,13 +10,14 @@
 #include "cli/cli.h"
 #include "core/log.h"
 #include "http/server.h"
+#include "http/static.h"
 #include "id/id.h"
 #include "id/seal.h"
 #include "ledger/sign.h"
 
 int fz_cmd_serve(int argc, char **argv) {
   fz_config cfg;
-  int rc = fz_cli_settings(&cfg, argc, argv, "fazhi serve [--db URL] [--listen ADDR:PORT]");
+  int rc = fz_cli_settings(&cfg, argc, argv, "fazhi serve [--db URL] [--listen ADDR:PORT] [--web DIR]");
   if (rc) return rc;
 
   /* Block the signals before any thread starts, so that every thread
@@ -39,6 +40,14 @@ int fz_cmd_serve(int argc, char **argv) {
     fprintf(stderr, "fazhi serve: %s\n", e.message);
     return 2;
   }
+
+  /* The web front end: --web DIR, or web/dist when it was built here. */
+  char web[sizeof cfg.web];
+  if (fz_static_root(cfg.web, web, sizeof web, &e)) {
+    fprintf(stderr, "fazhi serve: %s\n", e.message);
+    return 2;
+  }
+  memcpy(cfg.web, web, sizeof web);
 
   int version;
   fz_db *db = fz_cli_open_migrated(cfg.db, &version);
@@ -76,9 +85,10 @@ int fz_cmd_serve(int argc, char **argv) {
     fz_seal_key_free(seal);
     return 2;
   }
-  fz_log(FZ_LOG_INFO, "serve.start", "listen=%s backend=%s schema=%d threads=%d",
-         cfg.listen, strncmp(cfg.db, "sqlite:", 7) == 0 ? "sqlite" : "postgresql",
-         version, fz_server_threads(srv));
+  fz_log(FZ_LOG_INFO, "serve.start", "listen=%s backend=%s schema=%d threads=%d "
+         "web=%s", cfg.listen, strncmp(cfg.db, "sqlite:", 7) == 0 ? "sqlite"
+         : "postgresql", version, fz_server_threads(srv),
+         cfg.web[0] ? "yes" : "none");
 
   int sig = 0;
   while (sigwait(&sigs, &sig) != 0) {

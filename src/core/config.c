@@ -32,6 +32,7 @@ static const key keys[] = {
     S(ledger_key, "the ledger's private key file"),
     S(ledger_origin, "the ledger's name in its signed checkpoints"),
     S(id_key, "the key file that seals personal ID numbers (SM4)"),
+    S(web, "folder of the built web front end (default web/dist if present)"),
     I(threads, 0, 256, "HTTP worker threads (0 = cores)"),
     L(body_limit, 1024, 1L << 30, "largest request body in bytes"),
     L(upload_limit, 1024, 1L << 40, "largest uploaded file (imports) in bytes"),

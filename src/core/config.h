@@ -19,6 +19,9 @@ typedef struct fz_config {
   char ledger_key[1024]; /* the ledger's private key file; "" = beside a
                             SQLite database (PATH.key), else var/ledger.key */
   char ledger_origin[256]; /* the ledger's name in its checkpoints */
+  char web[1024];       /* the built web front end (web/dist) that serve
+                           gives for paths outside /api/; "" = web/dist
+                           when it exists under the working folder */
   int threads;          /* HTTP worker threads; 0 = number of cores */
   long body_limit;      /* largest request body in bytes */
   long upload_limit;    /* largest uploaded file (bulk imports) in bytes */

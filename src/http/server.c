@@ -17,6 +17,7 @@
 
 #include "core/log.h"
 #include "http/http_int.h"
+#include "http/static.h"
 
 struct fz_server {
   struct MHD_Daemon *daemon;
@@ -129,6 +130,11 @@ static int upload_finish(fz_req *r) {
   return 0;
 }
 
+/* Is path under /api (where an unknown path stays a JSON 404)? */
+static int is_api(const char *path) {
+  return strncmp(path, "/api", 4) == 0 && (path[4] == '/' || path[4] == '\0');
+}
+
 /* Routes and runs the handler, leaving a response in r->response. */
 static void dispatch(fz_req *r) {
   if (r->body_too_big) {
@@ -155,9 +161,13 @@ static void dispatch(fz_req *r) {
       fz_reply_error(r, 405, FZ_UNSUPPORTED, "", "%s is not allowed on %s; "
                      "allowed: %s", r->method, r->path, allow);
       if (r->response) MHD_add_response_header(r->response, MHD_HTTP_HEADER_ALLOW, allow);
+    } else if (!is_api(r->path) && (strcmp(r->method, "GET") == 0 ||
+                                    strcmp(r->method, "HEAD") == 0)) {
+      /* The console and the portal: web/dist, or its single page. */
+      fz_static_serve(r, r->app->cfg->web);
     } else {
       fz_reply_error(r, 404, FZ_NOTFOUND, "", "no endpoint %s",
-                     strncmp(r->path, "/api/", 5) == 0 ? r->path : "here");
+                     is_api(r->path) ? r->path : "here");
     }
     return;
   }
