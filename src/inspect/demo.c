@@ -10,6 +10,7 @@
 #include "cal/cal.h"
 #include "core/clock.h"
 #include "inspect/plan_int.h"
+#include "registry/demo.h"
 #include "registry/registry.h"
 
 /* ---- The plans ----------------------------------------------------------- */
@@ -179,41 +180,9 @@ static void demo_hash(const demo *d, const char *label, uint8_t out[32]) {
 static fz_err link_officer(demo *d, const char *username,
                            fz_inspect_demo_link *l, fz_error *err) {
   snprintf(l->username, sizeof l->username, "%s", username);
-  fz_principal user;
-  fz_err rc = fz_user_principal(d->db, username, &user, err);
-  if (rc) return rc;
-  char uid[24];
-  snprintf(uid, sizeof uid, "%lld", (long long)user.scope.user_id);
-  const char *by_user[] = {uid, NULL};
-  rc = query_int(d->db, "SELECT id FROM officers WHERE user_id = ?", by_user,
-                 &l->officer_id, err);
-  if (rc == FZ_NOTFOUND) {
-    char dep[24];
-    snprintf(dep, sizeof dep, "%lld", (long long)user.scope.department_id);
-    const char *args[] = {dep, d->today, d->today, NULL};
-    rc = query_int(d->db, "SELECT id FROM officers WHERE department_id = ? "
-                   "AND active = 1 AND auxiliary = 0 AND status = 'valid' "
-                   "AND cert_from <= ? AND cert_to >= ? AND user_id IS NULL "
-                   "ORDER BY cert_to DESC, id LIMIT 1", args, &l->officer_id,
-                   err);
-    if (rc == FZ_NOTFOUND)
-      return fz_error_set(err, FZ_NOTFOUND, "officers", "%s 的部门没有可关联"
-                          "的持证执法人员 / no certified officer to link to "
-                          "%s", username, username);
-    int field = fz_reg_field_find(FZ_REG_OFFICER, "user_id");
-    if (!rc && field < 0)
-      rc = fz_error_set(err, FZ_UNSUPPORTED, "user_id", "执法人员没有登录账号"
-                        "字段 / officers have no field user_id");
-    fz_principal cli;
-    fz_principal_cli(&cli);
-    fz_rec rec = {{0}};
-    if (!rc) rec.v[field] = uid;
-    if (!rc) rc = fz_db_begin(d->db, err);
-    if (!rc)
-      rc = end(d, fz_reg_update(d->db, &cli, FZ_REG_OFFICER, l->officer_id,
-                                &rec, step_time(d), err), err);
-    l->made = !rc;
-  }
+  fz_err rc = fz_demo_link_officer(d->db, username, d->today, 0,
+                                   step_time(d), &l->officer_id, &l->made,
+                                   err);
   if (rc) return rc;
   fz_stmt *st;
   rc = fz_db_prepare(d->db, "SELECT name, cert_no FROM officers WHERE id = ?",

@@ -36,6 +36,8 @@
 #include "core/embed.h"
 #include "id/id.h"
 #include "ledger/ledger.h"
+#include "registry/registry.h"
+#include "store/query.h"
 #include "registry/rec_int.h"
 
 /* ---- Randomness ---------------------------------------------------------- */
@@ -1310,5 +1312,55 @@ fz_err fz_demo_load(fz_db *db, const fz_demo_opts *o, fz_demo_stats *st,
   }
   free(w);
   free(hashes);
+  return rc;
+}
+
+fz_err fz_demo_link_officer(fz_db *db, const char *username, const char *today,
+                            int qualified, int64_t now, int64_t *officer_id,
+                            int *made, fz_error *err) {
+  fz_principal user;
+  *made = 0;
+  fz_err rc = fz_user_principal(db, username, &user, err);
+  if (rc) return rc;
+  const int64_t by_user[] = {user.scope.user_id};
+  rc = fz_query_int(db, "SELECT id FROM officers WHERE user_id = ?", by_user,
+                    1, 0, officer_id, err);
+  if (rc || *officer_id) return rc;
+  fz_stmt *st;
+  rc = fz_db_prepare(db, "SELECT id FROM officers WHERE department_id = ? AND "
+                     "active = 1 AND auxiliary = 0 AND status = 'valid' AND "
+                     "cert_from <= ? AND cert_to >= ? AND user_id IS NULL AND "
+                     "legal_qualification >= ? ORDER BY cert_to DESC, id "
+                     "LIMIT 1", &st, err);
+  if (rc) return rc;
+  fz_stmt_bind_int64(st, 1, user.scope.department_id);
+  fz_stmt_bind_text(st, 2, today, -1);
+  fz_stmt_bind_text(st, 3, today, -1);
+  fz_stmt_bind_int64(st, 4, qualified ? 1 : 0);
+  int r = fz_stmt_step(st, err);
+  if (r == FZ_STEP_ROW) *officer_id = fz_stmt_column_int64(st, 0);
+  fz_stmt_finalize(st);
+  if (r == FZ_STEP_DONE)
+    return fz_error_set(err, FZ_NOTFOUND, "officers", "%s 的部门没有可关联的持证"
+                        "执法人员%s / no certified officer to link to %s",
+                        username, qualified ? "（须有法律职业资格）" : "",
+                        username);
+  if (r != FZ_STEP_ROW) return (fz_err)r;
+  int field = fz_reg_field_find(FZ_REG_OFFICER, "user_id");
+  if (field < 0)
+    return fz_error_set(err, FZ_UNSUPPORTED, "user_id", "执法人员没有登录账号"
+                        "字段 / officers have no field user_id");
+  char uid[24];
+  snprintf(uid, sizeof uid, "%lld", (long long)user.scope.user_id);
+  fz_principal cli;
+  fz_principal_cli(&cli);
+  fz_rec rec = {{0}};
+  rec.v[field] = uid;
+  rc = fz_db_begin(db, err);
+  if (!rc) rc = fz_reg_update(db, &cli, FZ_REG_OFFICER, *officer_id, &rec, now,
+                              err);
+  if (!rc) rc = fz_db_commit(db, err);
+  if (rc) fz_db_rollback(db);
+  *made = !rc;
   return rc;
 }

@@ -142,4 +142,14 @@ fz_err fz_demo_check(fz_db *db, int force, fz_error *err);
 fz_err fz_demo_load(fz_db *db, const fz_demo_opts *o, fz_demo_stats *st,
                     fz_error *err);
 
+/* Links the demo account username to an officer record of his department,
+ * unless one is linked already: the unlinked active officer (not 辅助人员)
+ * whose certificate, valid on today, runs longest — holding 法律职业资格
+ * when qualified is 1 (a 法制审核员).  The change is one transaction of its
+ * own (officer.update in the ledger) at now.  *officer receives the id,
+ * *made 1 when this call linked him.  FZ_NOTFOUND when no one fits. */
+fz_err fz_demo_link_officer(fz_db *db, const char *username, const char *today,
+                            int qualified, int64_t now, int64_t *officer_id,
+                            int *made, fz_error *err);
+
 #endif
