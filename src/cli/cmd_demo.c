@@ -1,6 +1,9 @@
 /* cmd_demo.c — `fazhi demo`: fill an installation made by `fazhi init
- * --demo` with the 辽宁省 demonstration dataset (registry/demo.h) and its
- * random-inspection plans (inspect/demo.h), and print the demo accounts. */
+ * --demo` with the 辽宁省 demonstration dataset (registry/demo.h), its
+ * random-inspection plans (inspect/demo.h), discretion data and
+ * enforcement cases (cases/demo.h), and print the demo accounts.
+ * --no-plans leaves out the plans and cases (the benchmarks make their
+ * own) but keeps the reference data. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cases/demo.h"
 #include "cli/cli.h"
 #include "id/id.h"
 #include "id/seal.h"
@@ -53,6 +57,28 @@ static void on_progress(void *ctx, int64_t done, int64_t total) {
   fprintf(stderr, "\r  entities %lld / %lld (%.0f rows/s)  ", (long long)done,
           (long long)total, t > 0 ? (double)done / t : 0);
   if (done == total) fputc('\n', stderr);
+}
+
+/* Loads the discretion data, the officers of the demo accounts and, with
+ * with_cases, the demo cases (cases/demo.h); prints what was made; 0 or
+ * 2. */
+static int load_cases(fz_db *db, int with_cases) {
+  fz_cases_demo_stats st;
+  fz_error e;
+  double t0 = seconds();
+  fz_err err = fz_cases_demo_load(db, with_cases, &st, &e);
+  if (err) {
+    fprintf(stderr, "fazhi demo: %s\n", e.message);
+    return 2;
+  }
+  printf("\n执法案件 demo (%.2f s): %d discretion versions (裁量基准, 免罚/从轻减轻/"
+         "不予强制清单) loaded, sy.reviewer is officer %lld (法律职业资格)",
+         seconds() - t0, st.versions, (long long)st.reviewer_officer);
+  if (with_cases)
+    printf(", %d cases in %d steps%s", st.cases, st.steps,
+           st.cases ? "" : " (made before)");
+  printf("\n");
+  return 0;
 }
 
 /* Makes (or completes) the demo plans and prints what they are; 0 or 2. */
@@ -160,6 +186,7 @@ int fz_cmd_demo(int argc, char **argv) {
       fprintf(stderr, "fazhi demo: --plans-only needs the demo loaded "
                       "first (fazhi demo --db %s)\n", cfg.db);
     rc = err == FZ_EXISTS ? load_plans(db, (uint64_t)seed) : 2;
+    if (!rc) rc = load_cases(db, 1);
     fz_db_close(db);
     return rc;
   }
@@ -254,6 +281,7 @@ int fz_cmd_demo(int argc, char **argv) {
   }
   fflush(stdout);
   rc = plans ? load_plans(db, (uint64_t)seed) : 0;
+  if (!rc) rc = load_cases(db, plans);
   fz_db_close(db);
   fz_reg_set_seal_key(NULL);
   fz_seal_key_free(key);

@@ -188,21 +188,18 @@ def test_ordinary_penalty_from_lead_to_archive(env, world):
     got = env.c["sy.head"].get("/cases/evidence/%d" % ev["id"])
     assert got.content == photo and got.headers["X-Content-SM3"] == ev["sm3"]
 
-    # 告知: a 5,000 元 fine; no threshold is configured for market
-    # departments yet, so the right to a hearing is offered.
-    refused(env, "sy.head", cid, "decide", {"kinds": ["罚款"], "fine": "5000"}, 409, "conflict", "stage")
-    case = take(env, "sy.officer", cid, "notify", {"kinds": ["罚款"], "fine": "5000"})
-    assert case["hearing"] == "open" and case["proposed"]["hearing_right"] is True
-    hr = [d for d in case["deadlines"] if d["rule"] == "penalty.hearing_request"][0]
-    assert hr["party"] is True
-    refused(env, "sy.head", cid, "decide", {"kinds": ["罚款"], "fine": "5000"}, 409, "conflict",
-            "hearing", "第六十四条")
-    take(env, "sy.officer", cid, "hearing_waive", {})
+    # 告知: an 800 元 fine, below the demo's 较大数额 for organisations
+    # (100,000 元): no hearing right, and the notice says why (Art. 63).
+    refused(env, "sy.head", cid, "decide", {"kinds": ["罚款"], "fine": "800"}, 409, "conflict", "stage")
+    case = take(env, "sy.officer", cid, "notify", {"kinds": ["罚款"], "fine": "800"})
+    assert case["hearing"] == "none" and case["proposed"]["hearing_right"] is False
+    assert "较大数额" in case["proposed"]["hearing_why"]
+    assert not [d for d in case["deadlines"] if d["rule"] == "penalty.hearing_request"]
 
     # 法制审核 where Art. 58 applies: refused without it, and only by a
     # qualified reviewer who is not a handler.
     take(env, "sy.officer", cid, "facts", {"review_grounds": [1]})
-    refused(env, "sy.head", cid, "decide", {"kinds": ["罚款"], "fine": "5000"}, 409, "conflict",
+    refused(env, "sy.head", cid, "decide", {"kinds": ["罚款"], "fine": "800"}, 409, "conflict",
             "review", "第五十八条")
     case = take(env, "sy.officer", cid, "submit_review", {})
     assert case["stage"] == "review"
@@ -213,13 +210,28 @@ def test_ordinary_penalty_from_lead_to_archive(env, world):
                                                      "opinion": "事实清楚，证据确凿，适用依据正确，程序合法"})
     assert case["review_state"] == "approved" and case["stage"] == "notified"
 
-    # 决定, 送达 (not before the decision), 执行, 结案, 归档.
-    refused(env, "sy.officer", cid, "decide", {"kinds": ["罚款"], "fine": "5000"}, 403, "forbidden")
+    # The evaluation: slight harm, corrected, a first offence of this
+    # party for this matter — the demo 免罚清单 (2023) says it may go
+    # unpunished (Art. 33 ¶1), every line with its citation.
+    ev = ok(env.c["sy.head"].post("/cases/%d/evaluate" % cid, {}))
+    assert ev["tier"]["key"] == "较轻" and ev["range"]["max"] == "1000.00"
+    assert ev["first_offence"]["value"] is True and ev["no_penalty"] is True
+    assert any(x["applies"] and x["kind"] == "exempt" for x in ev["lists"])
+    assert ev["lines"] and all(line["citation"] for line in ev["lines"])
+
+    # 决定: only the head; a fine in spite of the 免罚 hit needs a written
+    # reason and raises a supervision alert (DESIGN §7).
+    refused(env, "sy.officer", cid, "decide", {"kinds": ["罚款"], "fine": "800"}, 403, "forbidden")
     refused(env, "sy.head", cid, "decide", {"kinds": ["罚款"]}, 400, "invalid_value", "fine")
-    refused(env, "sy.head", cid, "decide", {"kinds": ["罚金"], "fine": "5000"}, 400, "invalid_value",
+    refused(env, "sy.head", cid, "decide", {"kinds": ["罚金"], "fine": "800"}, 400, "invalid_value",
             "kinds", "第九条")
-    case = take(env, "sy.head", cid, "decide", {"kinds": ["罚款"], "fine": "5000", "party_present": False})
-    assert case["stage"] == "decided" and case["fine"] == "5000.00"
+    refused(env, "sy.head", cid, "decide", {"kinds": ["罚款"], "fine": "800"}, 409, "conflict", "reason")
+    reason = "当事人曾因同类行为被约谈，仍未建立价格公示制度，不适用免罚"
+    case = take(env, "sy.head", cid, "decide", {"kinds": ["罚款"], "fine": "800", "reason": reason,
+                                                "party_present": False})
+    assert case["stage"] == "decided" and case["fine"] == "800.00"
+    assert [a["kind"] for a in case["alerts"]] == ["penalty_despite_exemption"]
+    assert reason in case["alerts"][0]["message"]
     rules = {d["rule"]: d for d in case["deadlines"]}
     assert rules["penalty.decide"]["state"] == "met"
     assert "penalty.publish" in rules and "penalty.serve" in rules
@@ -231,7 +243,7 @@ def test_ordinary_penalty_from_lead_to_archive(env, world):
     case = take(env, "sy.officer", cid, "archive", {})
     assert case["stage"] == "archived"
     steps = [s["step"] for s in case["steps"]]
-    assert steps == ["create", "file", "notify", "hearing_waive", "facts", "submit_review", "review",
+    assert steps == ["create", "file", "notify", "facts", "submit_review", "review",
                      "decide", "serve", "execute", "close", "archive"]
     actions = [a for _, a, _ in env.db.ledger() if a.startswith("case.")]
     for s in steps:
@@ -246,7 +258,7 @@ def test_ordinary_penalty_from_lead_to_archive(env, world):
     import requests
     d = requests.get(env.server.url + "/api/v1/public/decisions/%d" % cid, timeout=30).json()
     assert d["party"] == w.entities[0][1] and d["entity_code"] == w.entities[0][0]
-    assert d["fine"] == "5000.00" and d["kinds"] == ["罚款"]
+    assert d["fine"] == "800.00" and d["kinds"] == ["罚款"]
     proof = d["ledger"]["proofs"]["decision"]
     assert proof["seq"] == case["decide_seq"] and proof["inclusion_proof"]
     assert d["ledger"]["checkpoint"].count("\n") >= 3
@@ -362,17 +374,26 @@ def test_inspection_without_basis_and_supervision_lists(env, world):
 
 def test_hearing_threshold_configured(env, world):
     w = world
-    body = {"department_kind": "market", "party_type": "organisation", "fine": "100000",
-            "confiscation": "100000", "basis": "示例：按本省规定配置的较大数额标准"}
+    body = {"department_kind": "market", "party_type": "organisation", "fine": "2000",
+            "confiscation": "2000", "basis": "示例：按本省规定配置的较大数额标准"}
     error_of(env.c["sy.officer"].post("/cases/hearing-thresholds", body), 403, "forbidden")
     error_of(env.c["ln.supervisor"].post("/cases/hearing-thresholds", {**body, "fine": "-1"}), 400,
              "invalid_value", "fine")
-    ok(env.c["ln.supervisor"].post("/cases/hearing-thresholds", body))
-    cid = ok(new_case(env, w, 6), 201)["id"]
+    got = ok(env.c["ln.supervisor"].post("/cases/hearing-thresholds", body))
+    assert {"department_kind": "market", "party_type": "organisation", "fine": "2000.00"}.items() <= \
+        [t for t in got["items"] if t["party_type"] == "organisation"][0].items()
+    cid = ok(new_case(env, w, 6, circumstances={"harm": "general"}), 201)["id"]
     take(env, "sy.head", cid, "file", {"officers": [w.me, w.other]})
     case = take(env, "sy.officer", cid, "notify", {"kinds": ["罚款"], "fine": "3000"})
-    assert case["hearing"] == "none" and case["proposed"]["hearing_right"] is False
-    assert not [d for d in case["deadlines"] if d["rule"] == "penalty.hearing_request"]
+    assert case["hearing"] == "open" and case["proposed"]["hearing_right"] is True
+    hr = [d for d in case["deadlines"] if d["rule"] == "penalty.hearing_request"][0]
+    assert hr["party"] is True and hr["citation"].endswith("第六十四条第一项")
+    # Not decided while the party may still ask for a hearing (Art. 64).
+    refused(env, "sy.head", cid, "decide", {"kinds": ["罚款"], "fine": "3000"}, 409, "conflict",
+            "hearing", "第六十四条")
+    take(env, "sy.officer", cid, "hearing_waive", {})
+    case = take(env, "sy.head", cid, "decide", {"kinds": ["罚款"], "fine": "3000"})
+    assert case["stage"] == "decided" and not case["alerts"]  # within 一般's 1,000–3,000
 
 
 def test_bad_input_changes_nothing(env, world):

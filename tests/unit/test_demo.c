@@ -19,20 +19,12 @@
 #include "registry/demo.h"
 #include "registry/registry.h"
 #include "testdb.h"
+#include "testdemo.h"
 
 static fz_error e;
 
 /* The demo's "today", so that certificate states are fixed. */
 #define TODAY "2026-06-30"
-
-static int64_t count(fz_db *db, const char *sql) {
-  int64_t n = -1;
-  if (fz_db_query_int64(db, sql, &n, &e)) {
-    fprintf(stderr, "  %s: %s\n", sql, e.message);
-    t_current_failed = 1;
-  }
-  return n;
-}
 
 /* Runs sql with param bound to its one or two parameters and returns the
  * integer it selects. */
@@ -57,23 +49,6 @@ static const char *text(fz_db *db, const char *sql, char *buf, size_t size) {
     snprintf(buf, size, "%s", fz_stmt_column_text(st, 0));
   fz_stmt_finalize(st);
   return buf;
-}
-
-/* What `fazhi init` records of a new installation (its creation, whether
- * it is a demo, the ledger's hash and first event), without the key files
- * and accounts the demo does not need. */
-static void init_like_cmd_init(fz_db *db, int demo) {
-  char now[FZ_ISO_TIME_BUF];
-  fz_now_iso(now);
-  json_t *data = json_pack("{s:b}", "demo", demo);
-  fz_event ev = {"cli", "instance.init", "instance", "1", data};
-  CHECK_INT(fz_db_begin(db, &e), FZ_OK);
-  CHECK_INT(fz_db_meta_set(db, "created_at", now, &e), FZ_OK);
-  CHECK_INT(fz_db_meta_set(db, "demo", demo ? "true" : "false", &e), FZ_OK);
-  CHECK_INT(fz_ledger_set_alg(db, FZ_HASH_SM3, &e), FZ_OK);
-  CHECK_INT(fz_ledger_append(db, &ev, 0, NULL, &e), FZ_OK);
-  CHECK_INT(fz_db_commit(db, &e), FZ_OK);
-  json_decref(data);
 }
 
 static fz_demo_opts opts(int64_t entities) {
@@ -193,17 +168,17 @@ static void check_entities(fz_db *db, int64_t expected) {
   CHECK_INT(bad_code, 0);
   CHECK_INT(bad_region, 0);
   CHECK_INT(bad_kind, 0);
-  CHECK_INT(count(db, "SELECT COUNT(DISTINCT uscc) FROM entities"), expected);
+  CHECK_INT(testdemo_count(db, "SELECT COUNT(DISTINCT uscc) FROM entities"), expected);
   /* The mixes the demo promises, roughly. */
   int64_t a =
-      count(db, "SELECT COUNT(*) FROM entities WHERE credit_grade = 'A'");
+      testdemo_count(db, "SELECT COUNT(*) FROM entities WHERE credit_grade = 'A'");
   int64_t d =
-      count(db, "SELECT COUNT(*) FROM entities WHERE credit_grade = 'D'");
+      testdemo_count(db, "SELECT COUNT(*) FROM entities WHERE credit_grade = 'D'");
   CHECK(a > expected * 45 / 100 && a < expected * 65 / 100);
   CHECK(d > 0 && d < expected * 10 / 100);
-  CHECK(count(db, "SELECT COUNT(*) FROM entities WHERE status <> '存续'") > 0);
-  CHECK(count(db, "SELECT COUNT(*) FROM entities WHERE tags <> ''") > 0);
-  CHECK(count(db, "SELECT COUNT(*) FROM entities WHERE kind = '个体工商户'") > 0);
+  CHECK(testdemo_count(db, "SELECT COUNT(*) FROM entities WHERE status <> '存续'") > 0);
+  CHECK(testdemo_count(db, "SELECT COUNT(*) FROM entities WHERE tags <> ''") > 0);
+  CHECK(testdemo_count(db, "SELECT COUNT(*) FROM entities WHERE kind = '个体工商户'") > 0);
 }
 
 typedef struct coverage {
@@ -244,7 +219,7 @@ static void check_coverage(fz_db *db) {
 
 static void check_departments(fz_db *db, const fz_demo_stats *st) {
   CHECK_INT(st->departments, 5 + 14 * 6 + 100);
-  CHECK_INT(count(db, "SELECT COUNT(*) FROM departments"), st->departments);
+  CHECK_INT(testdemo_count(db, "SELECT COUNT(*) FROM departments"), st->departments);
   /* Every code valid, a 机关's ('1','1'), with the department's region. */
   fz_stmt *q = NULL;
   int bad = 0, rows = 0;
@@ -262,18 +237,18 @@ static void check_departments(fz_db *db, const fz_demo_stats *st) {
   fz_stmt_finalize(q);
   CHECK_INT(rows, st->departments);
   CHECK_INT(bad, 0);
-  CHECK_INT(count(db, "SELECT COUNT(*) FROM departments WHERE level = '省'"), 5);
-  CHECK_INT(count(db, "SELECT COUNT(*) FROM departments WHERE name = "
+  CHECK_INT(testdemo_count(db, "SELECT COUNT(*) FROM departments WHERE level = '省'"), 5);
+  CHECK_INT(testdemo_count(db, "SELECT COUNT(*) FROM departments WHERE name = "
                       "'辽宁省司法厅' AND kind = 'justice'"),
             1);
   /* Each county's market department sits under its city's. */
-  CHECK_INT(count(db, "SELECT COUNT(*) FROM departments c JOIN departments p "
+  CHECK_INT(testdemo_count(db, "SELECT COUNT(*) FROM departments c JOIN departments p "
                       "ON p.id = c.parent_id WHERE c.level = '县' AND "
                       "c.kind = 'market' AND p.level = '市' AND p.kind = "
                       "'market' AND substr(c.region_code, 1, 4) = "
                       "substr(p.region_code, 1, 4)"),
             100);
-  CHECK_INT(count(db, "SELECT COUNT(*) FROM departments WHERE path = ''"), 0);
+  CHECK_INT(testdemo_count(db, "SELECT COUNT(*) FROM departments WHERE path = ''"), 0);
 }
 
 /* The certificate state the public look-up gives for the officer sql
@@ -289,32 +264,32 @@ static void check_certificate(fz_db *db, const char *sql, const char *state) {
 }
 
 static void check_officers(fz_db *db, const fz_demo_stats *st) {
-  CHECK_INT(count(db, "SELECT COUNT(*) FROM officers"), st->officers);
+  CHECK_INT(testdemo_count(db, "SELECT COUNT(*) FROM officers"), st->officers);
   CHECK(st->expired >= 14 && st->revoked >= 14 && st->suspended == 1);
   CHECK_INT(st->auxiliaries, st->departments);
   CHECK(st->legal_qualified >= st->departments);
-  CHECK_INT(count(db, "SELECT COUNT(*) FROM officers WHERE auxiliary = 0 AND "
+  CHECK_INT(testdemo_count(db, "SELECT COUNT(*) FROM officers WHERE auxiliary = 0 AND "
                       "status = 'valid' AND cert_to < '" TODAY "'"),
             st->expired);
-  CHECK_INT(count(db, "SELECT COUNT(*) FROM officers WHERE status = 'revoked'"),
+  CHECK_INT(testdemo_count(db, "SELECT COUNT(*) FROM officers WHERE status = 'revoked'"),
             st->revoked);
-  CHECK_INT(count(db, "SELECT COUNT(*) FROM officers WHERE auxiliary = 1 AND "
+  CHECK_INT(testdemo_count(db, "SELECT COUNT(*) FROM officers WHERE auxiliary = 1 AND "
                       "cert_no IS NULL AND cert_from = '' AND cert_to = ''"),
             st->auxiliaries);
-  CHECK_INT(count(db, "SELECT COUNT(*) FROM officers WHERE auxiliary = 0 AND "
+  CHECK_INT(testdemo_count(db, "SELECT COUNT(*) FROM officers WHERE auxiliary = 0 AND "
                       "(cert_no IS NULL OR cert_from > cert_to)"),
             0);
   /* Our certificate format: region, department serial, officer serial. */
-  CHECK_INT(count(db, "SELECT COUNT(*) FROM officers o JOIN departments d ON "
+  CHECK_INT(testdemo_count(db, "SELECT COUNT(*) FROM officers o JOIN departments d ON "
                       "d.id = o.department_id WHERE o.auxiliary = 0 AND "
                       "(length(o.cert_no) <> 12 OR substr(o.cert_no, 1, 6) "
                       "<> d.region_code)"),
             0);
   /* ID numbers are sealed, found by a blind index, shown masked. */
-  CHECK_INT(count(db, "SELECT COUNT(*) FROM officers WHERE id_sealed IS NULL "
+  CHECK_INT(testdemo_count(db, "SELECT COUNT(*) FROM officers WHERE id_sealed IS NULL "
                       "OR id_index IS NULL OR id_masked NOT LIKE '21%'"),
             0);
-  CHECK_INT(count(db, "SELECT COUNT(DISTINCT id_index) FROM officers"),
+  CHECK_INT(testdemo_count(db, "SELECT COUNT(DISTINCT id_index) FROM officers"),
             st->officers);
 
   check_certificate(db,
@@ -344,7 +319,7 @@ static void check_accounts(fz_db *db, const fz_demo_stats *st) {
   size_t n;
   const fz_demo_account *acc = fz_demo_accounts(&n);
   CHECK_INT(st->accounts, (int64_t)n);
-  CHECK_INT(count(db, "SELECT COUNT(*) FROM users WHERE demo = 1 AND "
+  CHECK_INT(testdemo_count(db, "SELECT COUNT(*) FROM users WHERE demo = 1 AND "
                       "must_change = 0"),
             (int64_t)n);
   CHECK_INT(count1(db,
@@ -370,16 +345,16 @@ static void check_accounts(fz_db *db, const fz_demo_stats *st) {
 }
 
 static void check_ledger(fz_db *db, const fz_demo_stats *st, int64_t batches) {
-  CHECK_INT(count(db, "SELECT COUNT(*) FROM ledger_event WHERE action = "
+  CHECK_INT(testdemo_count(db, "SELECT COUNT(*) FROM ledger_event WHERE action = "
                       "'entity.import'"),
             batches);
-  CHECK_INT(count(db, "SELECT COUNT(*) FROM ledger_event WHERE action = "
+  CHECK_INT(testdemo_count(db, "SELECT COUNT(*) FROM ledger_event WHERE action = "
                       "'department.create'"),
             st->departments);
-  CHECK_INT(count(db, "SELECT COUNT(*) FROM ledger_event WHERE action = "
+  CHECK_INT(testdemo_count(db, "SELECT COUNT(*) FROM ledger_event WHERE action = "
                       "'officer.create'"),
             st->officers);
-  CHECK_INT(count(db, "SELECT COUNT(*) FROM ledger_event WHERE action = "
+  CHECK_INT(testdemo_count(db, "SELECT COUNT(*) FROM ledger_event WHERE action = "
                       "'instance.demo'"),
             1);
   /* A batch's event names its ids and the demo's seed. */
@@ -393,7 +368,7 @@ static void check_ledger(fz_db *db, const fz_demo_stats *st, int64_t batches) {
   CHECK_STR(json_string_value(json_object_get(data, "source")), "demo");
   CHECK_INT(json_integer_value(json_object_get(data, "seed")), 7);
   CHECK_INT(json_integer_value(json_array_get(json_object_get(data, "ids"), 1)),
-            count(db, "SELECT MAX(id) FROM entities"));
+            testdemo_count(db, "SELECT MAX(id) FROM entities"));
   json_decref(ev);
   fz_ledger_report rep;
   CHECK_INT(fz_ledger_verify(db, &rep, &e), FZ_OK);
@@ -414,7 +389,7 @@ static void suite(const char *url, const char *label) {
   CHECK_INT(fz_demo_load(db, &o, &st, &e), FZ_NOTFOUND);
 
   /* A real installation: refused unless forced. */
-  init_like_cmd_init(db, 0);
+  testdemo_init(db, 0);
   CHECK_INT(fz_demo_check(db, 0, &e), FZ_FORBIDDEN);
   CHECK_STR(e.field, "demo");
   CHECK_INT(fz_demo_check(db, 1, &e), FZ_OK);
@@ -448,12 +423,12 @@ static void suite(const char *url, const char *label) {
   CHECK_INT(st.entities, 1000);
   CHECK_INT(st.entity_batches, 2);
   CHECK_INT(st.departments, 0);
-  CHECK_INT(count(db, "SELECT COUNT(*) FROM entities"), 1000);
-  CHECK_INT(count(db, "SELECT COUNT(*) FROM departments"), 0);
-  CHECK_INT(count(db, "SELECT COUNT(*) FROM officers"), 0);
-  CHECK_INT(count(db, "SELECT COUNT(*) FROM matters"), 0);
-  CHECK_INT(count(db, "SELECT COUNT(*) FROM users"), 1);
-  CHECK_INT(count(db, "SELECT COUNT(*) FROM meta WHERE key = 'demo.loaded'"),
+  CHECK_INT(testdemo_count(db, "SELECT COUNT(*) FROM entities"), 1000);
+  CHECK_INT(testdemo_count(db, "SELECT COUNT(*) FROM departments"), 0);
+  CHECK_INT(testdemo_count(db, "SELECT COUNT(*) FROM officers"), 0);
+  CHECK_INT(testdemo_count(db, "SELECT COUNT(*) FROM matters"), 0);
+  CHECK_INT(testdemo_count(db, "SELECT COUNT(*) FROM users"), 1);
+  CHECK_INT(testdemo_count(db, "SELECT COUNT(*) FROM meta WHERE key = 'demo.loaded'"),
             0);
 
   /* Run again: the new entities take codes after the first ones. */
@@ -468,10 +443,10 @@ static void suite(const char *url, const char *label) {
   CHECK_INT(st.counties, 100);
   CHECK_INT(st.matters, 100);
   CHECK_INT(st.items, 35);
-  CHECK_INT(count(db, "SELECT COUNT(*) FROM matters"), st.matters);
-  CHECK_INT(count(db, "SELECT COUNT(*) FROM items"), st.items);
+  CHECK_INT(testdemo_count(db, "SELECT COUNT(*) FROM matters"), st.matters);
+  CHECK_INT(testdemo_count(db, "SELECT COUNT(*) FROM items"), st.items);
   CHECK(st.conflicts >= 24);
-  CHECK_INT(count(db, "SELECT COUNT(*) FROM conflicts c JOIN entities t ON "
+  CHECK_INT(testdemo_count(db, "SELECT COUNT(*) FROM conflicts c JOIN entities t ON "
                       "t.uscc = c.entity_uscc"),
             st.conflicts);
 
@@ -483,12 +458,12 @@ static void suite(const char *url, const char *label) {
   check_ledger(db, &st, 2 + 4);
 
   /* Twice: refused, and nothing changes. */
-  int64_t events = count(db, "SELECT COUNT(*) FROM ledger_event");
+  int64_t events = testdemo_count(db, "SELECT COUNT(*) FROM ledger_event");
   fz_demo_stats again;
   CHECK_INT(fz_demo_load(db, &o, &again, &e), FZ_EXISTS);
   CHECK_STR(e.field, "demo.loaded");
-  CHECK_INT(count(db, "SELECT COUNT(*) FROM ledger_event"), events);
-  CHECK_INT(count(db, "SELECT COUNT(*) FROM entities"), 3000);
+  CHECK_INT(testdemo_count(db, "SELECT COUNT(*) FROM ledger_event"), events);
+  CHECK_INT(testdemo_count(db, "SELECT COUNT(*) FROM entities"), 3000);
 
   fz_reg_set_seal_key(NULL);
   fz_seal_key_free(key);

@@ -19,6 +19,7 @@
 #include "registry/demo.h"
 #include "registry/registry.h"
 #include "testdb.h"
+#include "testdemo.h"
 
 static fz_error e;
 
@@ -33,16 +34,7 @@ static int64_t ms_of(int y, int m, int d) {
 
 static int64_t today_ms(void) { return ms_of(2026, 6, 30); }
 
-static int64_t count(fz_db *db, const char *sql) {
-  int64_t n = -1;
-  if (fz_db_query_int64(db, sql, &n, &e)) {
-    fprintf(stderr, "  %s: %s\n", sql, e.message);
-    t_current_failed = 1;
-  }
-  return n;
-}
-
-/* count() with the one parameter of sql bound to v. */
+/* testdemo_count() with the one parameter of sql bound to v. */
 static int64_t count1(fz_db *db, const char *sql, int64_t v) {
   fz_stmt *st = NULL;
   int64_t n = -1;
@@ -56,21 +48,6 @@ static int64_t count1(fz_db *db, const char *sql, int64_t v) {
     t_current_failed = 1;
   }
   return n;
-}
-
-/* What `fazhi init --demo` records of a new installation. */
-static void init_demo(fz_db *db) {
-  char now[FZ_ISO_TIME_BUF];
-  fz_now_iso(now);
-  json_t *data = json_pack("{s:b}", "demo", 1);
-  fz_event ev = {"cli", "instance.init", "instance", "1", data};
-  CHECK_INT(fz_db_begin(db, &e), FZ_OK);
-  CHECK_INT(fz_db_meta_set(db, "created_at", now, &e), FZ_OK);
-  CHECK_INT(fz_db_meta_set(db, "demo", "true", &e), FZ_OK);
-  CHECK_INT(fz_ledger_set_alg(db, FZ_HASH_SM3, &e), FZ_OK);
-  CHECK_INT(fz_ledger_append(db, &ev, 0, NULL, &e), FZ_OK);
-  CHECK_INT(fz_db_commit(db, &e), FZ_OK);
-  json_decref(data);
 }
 
 /* The registry demo with entities, as `fazhi demo` loads it. */
@@ -236,7 +213,7 @@ static void suite(const char *url, const char *label) {
   /* Before the registry demo: refused. */
   fz_inspect_demo_opts o = plan_opts();
   fz_inspect_demo_stats st;
-  init_demo(db);
+  testdemo_init(db, 1);
   CHECK_INT(fz_inspect_demo_load(db, &o, &st, &e), FZ_NOTFOUND);
   CHECK_STR(e.field, "demo.loaded");
 
@@ -258,10 +235,10 @@ static void suite(const char *url, const char *label) {
   check_own_tasks(db, &st);
 
   /* Again: every step is there already, nothing is appended. */
-  int64_t events = count(db, "SELECT COUNT(*) FROM ledger_event");
+  int64_t events = testdemo_count(db, "SELECT COUNT(*) FROM ledger_event");
   fz_inspect_demo_stats again;
   CHECK_INT(fz_inspect_demo_load(db, &o, &again, &e), FZ_OK);
-  CHECK_INT(count(db, "SELECT COUNT(*) FROM ledger_event"), events);
+  CHECK_INT(testdemo_count(db, "SELECT COUNT(*) FROM ledger_event"), events);
   for (int i = 0; i < FZ_INSPECT_DEMO_PLANS; i++) {
     CHECK_INT(again.plans[i].steps, 0);
     CHECK_INT(again.plans[i].id, st.plans[i].id);
@@ -287,7 +264,7 @@ static void suite_empty(const char *url, const char *label) {
   fz_seal_key *key = NULL;
   CHECK_INT(fz_seal_key_from_bytes(master, &key, &e), FZ_OK);
   fz_reg_set_seal_key(key);
-  init_demo(db);
+  testdemo_init(db, 1);
   load_registry(db, 0);
   fz_inspect_demo_opts o = plan_opts();
   fz_inspect_demo_stats st;
@@ -298,7 +275,7 @@ static void suite_empty(const char *url, const char *label) {
     CHECK_INT(st.plans[i].id, 0);
     CHECK(st.plans[i].skipped != NULL);
   }
-  CHECK_INT(count(db, "SELECT COUNT(*) FROM plans"), 0);
+  CHECK_INT(testdemo_count(db, "SELECT COUNT(*) FROM plans"), 0);
   fz_reg_set_seal_key(NULL);
   fz_seal_key_free(key);
   fz_db_close(db);
@@ -315,7 +292,7 @@ static void suite_january(const char *url, const char *label) {
   fz_seal_key *key = NULL;
   CHECK_INT(fz_seal_key_from_bytes(master, &key, &e), FZ_OK);
   fz_reg_set_seal_key(key);
-  init_demo(db);
+  testdemo_init(db, 1);
   load_registry(db, 2000);
   /* Ten days into a year whose calendar is not loaded. */
   fz_inspect_demo_opts o = {7, "2027-01-10", ms_of(2027, 1, 10)};
