@@ -27,6 +27,20 @@ const char *fz_err_message(fz_err code) {
   return messages[code];
 }
 
+/* Cuts a string that snprintf truncated back to its last whole UTF-8
+ * character, so that a long message never ends inside one (which would
+ * make the JSON of the error reply invalid). */
+static void utf8_trim(char *s, int written, size_t size) {
+  if (written < 0 || (size_t)written < size) return;
+  size_t n = strlen(s);
+  size_t i = n;
+  while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80) i--;
+  if (i == 0) return;
+  unsigned char lead = (unsigned char)s[i - 1];
+  size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+  if (n - (i - 1) < need) s[i - 1] = '\0';
+}
+
 fz_err fz_error_set(fz_error *e, fz_err code, const char *field,
                     const char *fmt, ...) {
   if (!e) return code;
@@ -35,8 +49,9 @@ fz_err fz_error_set(fz_error *e, fz_err code, const char *field,
   if (fmt) {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(e->message, sizeof e->message, fmt, ap);
+    int n = vsnprintf(e->message, sizeof e->message, fmt, ap);
     va_end(ap);
+    utf8_trim(e->message, n, sizeof e->message);
   } else {
     snprintf(e->message, sizeof e->message, "%s", fz_err_message(code));
   }

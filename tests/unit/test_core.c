@@ -198,6 +198,17 @@ static void json_checks(void) {
   CHECK_INT(check_text("{\"code\":\"a\",\"x\":1}", &e), FZ_UNKNOWN);
   CHECK_STR(e.field, "x");
   CHECK_CONTAINS(e.message, "code, n, tags");
+  /* A message cut at its size never ends inside a UTF-8 character. */
+  char long_text[1200];
+  for (size_t i = 0; i + 3 < sizeof long_text; i += 3) memcpy(long_text + i, "法", 3);
+  long_text[sizeof long_text - 3] = '\0';
+  for (int shift = 0; shift < 3; shift++) {
+    fz_error_set(&e, FZ_INVALID, "x", "%.*s%s", shift, "ab", long_text);
+    json_t *j = json_string(e.message); /* NULL unless valid UTF-8 */
+    CHECK(j != NULL);
+    CHECK(strlen(e.message) >= sizeof e.message - 4);
+    json_decref(j);
+  }
   CHECK_INT(check_text("{\"n\":1}", &e), FZ_MISSING);
   CHECK_STR(e.field, "code");
   CHECK_INT(check_text("{\"code\":\"123456789\"}", &e), FZ_INVALID);
