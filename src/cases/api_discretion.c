@@ -364,13 +364,10 @@ void fz_api_disc_export(fz_req *r) {
                    "(format is csv, xlsx or json)");
     return;
   }
-  const char *t = getenv("TMPDIR");
   char path[512], fn[64];
   const char *suffix = xlsx ? ".xlsx" : ".csv";
-  snprintf(path, sizeof path, "%s/fazhi-export-XXXXXX%s",
-           t && *t ? t : "/var/tmp", suffix);
   snprintf(fn, sizeof fn, "%s%s", base, suffix);
-  int fd = mkstemps(path, (int)strlen(suffix));
+  int fd = fz_req_temp_file(path, sizeof path, suffix);
   if (fd < 0) {
     fz_reply_error(r, 503, FZ_IO, "", "cannot make a temporary file");
     return;

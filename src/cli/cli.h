@@ -16,14 +16,20 @@ int fz_cmd_import(int argc, char **argv);   /* fazhi import KIND FILE */
 int fz_cmd_export(int argc, char **argv);   /* fazhi export KIND */
 int fz_cmd_demo(int argc, char **argv);     /* fazhi demo [--entities N] */
 int fz_cmd_draw(int argc, char **argv);     /* fazhi draw verify|secret */
+int fz_cmd_case(int argc, char **argv);     /* fazhi case verify-archive */
 
 /* Shared by the subcommands (common.c). */
+#include "core/buf.h"
 #include "core/config.h"
 #include "store/db.h"
 
 /* Applies the settings (file, FAZHI_* environment, --key value flags) to
  * *cfg and the log level; prints the error and returns 2 when they are bad
  * or positional arguments are left over, else 0.  usage is printed then. */
+/* Reads the whole file name into b (at most b->max bytes); prints why not,
+ * prefixed with who, and returns -1. */
+int fz_cli_read_file(const char *who, const char *name, fz_buf *b);
+
 int fz_cli_settings(fz_config *cfg, int argc, char **argv, const char *usage);
 
 /* Opens url (creating a SQLite file's folder, one level) and migrates it;

@@ -29,29 +29,6 @@ static const char usage[] =
     "secret prints a fresh random secret and its commit SM3(secret), in\n"
     "hex, for a participant to submit the commit now and the secret later.\n";
 
-/* Reads the whole file into b (at most b->max bytes); prints why not and
- * returns -1. */
-static int read_file(const char *name, fz_buf *b) {
-  FILE *f = fopen(name, "rb");
-  if (!f) {
-    fprintf(stderr, "fazhi draw: cannot open %s: %s\n", name, strerror(errno));
-    return -1;
-  }
-  static char chunk[1 << 16];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && !b->err)
-    fz_buf_append(b, chunk, n);
-  int bad = ferror(f);
-  fclose(f);
-  if (bad || b->err) {
-    fprintf(stderr, "fazhi draw: cannot read %s: %s\n", name,
-            bad ? "read error" : b->err == FZ_TOOBIG ? "the file is too large"
-                                                     : "out of memory");
-    return -1;
-  }
-  return 0;
-}
-
 typedef struct pools {
   const char *key[MAX_POOLS], *file[MAX_POOLS];
   int n;
@@ -65,7 +42,7 @@ static fz_err pool_of(void *ctx, const char *key, char **pool, size_t *size,
     if (strcmp(p->key[i], key) != 0) continue;
     fz_buf b;
     fz_buf_init(&b, POOL_FILE_MAX);
-    if (read_file(p->file[i], &b)) {
+    if (fz_cli_read_file("fazhi draw", p->file[i], &b)) {
       fz_buf_free(&b);
       return fz_error_set(err, FZ_IO, "pool", "cannot read %s", p->file[i]);
     }
@@ -115,7 +92,7 @@ static int verify(int argc, char **argv) {
     fputs(usage, stderr);
     goto out;
   }
-  if (read_file(file, &b)) goto out;
+  if (fz_cli_read_file("fazhi draw", file, &b)) goto out;
   fz_error e;
   if (fz_json_parse(b.data ? b.data : "", b.len, &rec, &e)) {
     fprintf(stderr, "fazhi draw verify: %s: %s\n", file, e.message);

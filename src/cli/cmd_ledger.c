@@ -105,17 +105,12 @@ static int verify_checkpoint(int argc, char **argv) {
     fputs(usage, stderr);
     return 2;
   }
-  FILE *f = fopen(file, "rb");
-  if (!f) {
-    perror(file);
-    return 2;
-  }
   fz_buf b;
   fz_buf_init(&b, FZ_NOTE_MAX + 1);
-  char chunk[4096];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) fz_buf_append(&b, chunk, n);
-  fclose(f);
+  if (fz_cli_read_file("fazhi ledger", file, &b)) {
+    fz_buf_free(&b);
+    return 2;
+  }
   fz_checkpoint cp;
   fz_error e;
   int rc = 0;

@@ -83,3 +83,24 @@ fz_seal_key *fz_cli_seal_key(const fz_config *cfg, int create) {
   fz_reg_set_seal_key(key);
   return key;
 }
+
+int fz_cli_read_file(const char *who, const char *name, fz_buf *b) {
+  FILE *f = fopen(name, "rb");
+  if (!f) {
+    fprintf(stderr, "%s: cannot open %s: %s\n", who, name, strerror(errno));
+    return -1;
+  }
+  static char chunk[1 << 16];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && !b->err)
+    fz_buf_append(b, chunk, n);
+  int bad = ferror(f);
+  fclose(f);
+  if (bad || b->err) {
+    fprintf(stderr, "%s: cannot read %s: %s\n", who, name,
+            bad ? "read error" : b->err == FZ_TOOBIG ? "the file is too large"
+                                                     : "out of memory");
+    return -1;
+  }
+  return 0;
+}

@@ -125,6 +125,11 @@ int fz_req_query_id(fz_req *r, const char *name, int64_t *id);
  * Replies 400 naming the parameter and returns 0 otherwise. */
 int fz_req_paging(fz_req *r, const char **cursor, int *limit);
 
+/* Makes a temporary file for a reply built on disk (an export, an
+ * archive) under $TMPDIR or /var/tmp, its name ending in suffix, into path;
+ * returns its descriptor, or -1.  The caller unlinks path. */
+int fz_req_temp_file(char *path, size_t size, const char *suffix);
+
 /* Replies with a domain error; one that failed without saying why still
  * answers with its code's status, never 200. */
 void fz_reply_domain_error(fz_req *r, fz_err rc, fz_error *e);

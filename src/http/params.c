@@ -1,6 +1,7 @@
 /* params.c — the path and paging parameters every API reads, and the
  * replies of a domain call. */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,4 +72,11 @@ void fz_reply_read(fz_req *r, fz_err rc, fz_error *e, json_t *out) {
   } else {
     fz_reply_json(r, 200, out);
   }
+}
+
+int fz_req_temp_file(char *path, size_t size, const char *suffix) {
+  const char *t = getenv("TMPDIR");
+  snprintf(path, size, "%s/fazhi-reply-XXXXXX%s", t && *t ? t : "/var/tmp",
+           suffix);
+  return mkstemps(path, (int)strlen(suffix));
 }

@@ -9,6 +9,7 @@
 #include "cal/cal.h"
 #include "core/json.h"
 #include "inspect/plan_int.h"
+#include "ledger/merkle.h"
 #include "ledger/ledger.h"
 #include "registry/registry.h"
 
@@ -53,35 +54,14 @@ fz_err fz_plan_status_parse(const char *name, fz_plan_status *s,
 
 /* ---- Small shared helpers --------------------------------------------- */
 
-void fz_inspect_hex(const uint8_t b[32], char out[65]) {
-  static const char digits[] = "0123456789abcdef";
-  for (int i = 0; i < 32; i++) {
-    out[2 * i] = digits[b[i] >> 4];
-    out[2 * i + 1] = digits[b[i] & 15];
-  }
-  out[64] = 0;
-}
-
-static int hexval(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+void fz_inspect_hex(const uint8_t b[32], char out[65]) { fz_hash_hex(b, out); }
 
 fz_err fz_inspect_unhex(const char *hex, const char *field, uint8_t b[32],
                         fz_error *err) {
-  size_t len = hex ? strlen(hex) : 0;
-  for (size_t i = 0; len == 64 && i < 32; i++) {
-    int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) len = 0;
-    else b[i] = (uint8_t)(hi << 4 | lo);
-  }
-  if (len != 64)
-    return fz_error_set(err, FZ_INVALID, field,
-                        "%s 应为 64 位十六进制数（32 字节） / %s must be 64 "
-                        "hex digits (32 bytes)", field, field);
-  return FZ_OK;
+  if (fz_hash_from_hex(hex, b)) return FZ_OK;
+  return fz_error_set(err, FZ_INVALID, field,
+                      "%s 应为 64 位十六进制数（32 字节） / %s must be 64 "
+                      "hex digits (32 bytes)", field, field);
 }
 
 fz_err fz_inspect_event(fz_db *db, const fz_principal *by, const char *action,

@@ -373,6 +373,23 @@ fz_err fz_merkle_leaves_get(void *ctx, unsigned level, uint64_t index,
   return rc;
 }
 
+static int hexval(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+int fz_hash_from_hex(const char *hex, uint8_t out[FZ_HASH_LEN]) {
+  if (!hex || strlen(hex) != 2 * FZ_HASH_LEN) return 0;
+  for (int i = 0; i < FZ_HASH_LEN; i++) {
+    int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return 0;
+    out[i] = (uint8_t)(hi << 4 | lo);
+  }
+  return 1;
+}
+
 char *fz_hash_hex(const uint8_t h[FZ_HASH_LEN], char out[FZ_HASH_HEX]) {
   static const char digits[] = "0123456789abcdef";
   for (int i = 0; i < FZ_HASH_LEN; i++) {

@@ -28,6 +28,10 @@ const char *fz_hash_name(fz_hash_alg alg);
 
 #define FZ_HASH_HEX (2 * FZ_HASH_LEN + 1)
 
+/* Reads exactly 64 hex digits (either case) into out: 1, or 0 for
+ * anything else (out is then partly written). */
+int fz_hash_from_hex(const char *hex, uint8_t out[FZ_HASH_LEN]);
+
 /* Writes h as lower-case hex into out (FZ_HASH_HEX bytes); returns out. */
 char *fz_hash_hex(const uint8_t h[FZ_HASH_LEN], char out[FZ_HASH_HEX]);
 

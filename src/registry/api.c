@@ -233,15 +233,6 @@ static void set_active(fz_req *r, int active) {
 void fz_api_reg_deactivate(fz_req *r) { set_active(r, 0); }
 void fz_api_reg_reactivate(fz_req *r) { set_active(r, 1); }
 
-/* A temporary file on disk, already unlinked: -1 when it cannot be made. */
-static int temp_file(char *path, size_t size, const char *suffix) {
-  const char *t = getenv("TMPDIR");
-  snprintf(path, size, "%s/fazhi-export-XXXXXX%s", t && *t ? t : "/var/tmp",
-           suffix);
-  int fd = mkstemps(path, (int)strlen(suffix));
-  return fd;
-}
-
 void fz_api_reg_export(fz_req *r) {
   fz_reg_kind k;
   fz_auth a;
@@ -256,7 +247,7 @@ void fz_api_reg_export(fz_req *r) {
     return;
   }
   char path[512];
-  int fd = temp_file(path, sizeof path, fmt == FZ_TABLE_XLSX ? ".xlsx" : ".csv");
+  int fd = fz_req_temp_file(path, sizeof path, fmt == FZ_TABLE_XLSX ? ".xlsx" : ".csv");
   if (fd < 0) {
     fz_reply_error(r, 503, FZ_IO, "", "cannot make a temporary file");
     return;
