@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "auth/api.h"
+#include "cases/archive.h"
 #include "cases/cases.h"
 #include "core/clock.h"
 #include "evidence/api.h"
@@ -163,6 +164,36 @@ void fz_api_case_evidence_get(fz_req *r) {
   }
   free(data);
   json_decref(meta);
+}
+
+/* The 案卷 as one zip archive (archive.h), its proofs against the current
+ * signed checkpoint. */
+void fz_api_case_archive(fz_req *r) {
+  fz_auth a;
+  int64_t id;
+  if (!fz_auth_request(r, 0, &a) || !fz_req_id_param(r, "id", &id)) return;
+  uint64_t size = 0;
+  char *note = fz_api_ledger_current(r, &size);
+  if (!note) return;
+  char path[512], name[48];
+  int fd = fz_req_temp_file(path, sizeof path, ".zip");
+  if (fd < 0) {
+    free(note);
+    fz_reply_error(r, 503, FZ_IO, "", "cannot make a temporary file");
+    return;
+  }
+  fz_error e = {0};
+  fz_err rc = fz_case_archive(fz_req_db(r), &a.who, id, note, size, path, &e);
+  free(note);
+  unlink(path);
+  off_t len = rc ? -1 : lseek(fd, 0, SEEK_END);
+  if (rc || len < 0) {
+    close(fd);
+    fz_reply_domain_error(r, rc ? rc : FZ_IO, &e);
+    return;
+  }
+  snprintf(name, sizeof name, "case-%lld.zip", (long long)id);
+  fz_reply_file(r, 200, "application/zip", fd, (unsigned long long)len, name);
 }
 
 /* ?state=overdue|near (default overdue), department_id, days (near: the

@@ -11,6 +11,7 @@ void fz_api_case_step(fz_req *r);            /* POST …/cases/{id}/steps/{step}
 void fz_api_case_evaluate(fz_req *r);        /* POST …/cases/{id}/evaluate */
 void fz_api_case_evidence(fz_req *r);        /* POST …/cases/{id}/evidence */
 void fz_api_case_evidence_get(fz_req *r);    /* GET …/cases/evidence/{id} */
+void fz_api_case_archive(fz_req *r);         /* GET …/cases/{id}/archive */
 void fz_api_case_deadlines(fz_req *r);       /* GET …/cases/deadlines */
 void fz_api_case_alerts(fz_req *r);          /* GET …/cases/alerts */
 void fz_api_case_stats(fz_req *r);           /* GET …/cases/stats */

@@ -28,6 +28,7 @@ static const char usage[] =
     "  draw verify RECORD.json [--pool KEY=FILE]...\n"
     "                                          recompute a published draw record\n"
     "  draw secret                             a draw participant's secret and commit\n"
+    "  case verify-archive FILE [--key KEY]    check a case file (案卷) offline\n"
     "\n"
     "Settings come from --config FILE (or FAZHI_CONFIG), then FAZHI_<KEY>\n"
     "environment variables, then --key value flags: db, listen, threads,\n"
@@ -58,6 +59,7 @@ static const struct {
     {"ledger", fz_cmd_ledger},     {"help", cmd_help},
     {"import", fz_cmd_import},     {"export", fz_cmd_export},
     {"demo", fz_cmd_demo},         {"draw", fz_cmd_draw},
+    {"case", fz_cmd_case},
     {"--help", cmd_help},          {"-h", cmd_help},
 };
 

@@ -128,6 +128,7 @@ static const fz_route routes[] = {
     {"GET", "/api/v1/cases/{id}", fz_api_case_get, 0},
     {"POST", "/api/v1/cases/{id}/steps/{step}", fz_api_case_step, 0},
     {"POST", "/api/v1/cases/{id}/evaluate", fz_api_case_evaluate, 0},
+    {"GET", "/api/v1/cases/{id}/archive", fz_api_case_archive, 0},
     {"POST", "/api/v1/cases/{id}/evidence", fz_api_case_evidence, FZ_ROUTE_UPLOAD},
     {"GET", "/api/v1/public/decisions", fz_api_public_decision_list, 0},
     {"GET", "/api/v1/public/decisions/{id}", fz_api_public_decision_get, 0},

@@ -6,9 +6,11 @@ with ledger proofs and withdrawal; 简易程序 within Art. 51; the limitation
 period of Art. 36; 查封、扣押 with its one extension; a 行政检查 without a
 basis flagged for supervision; deadlines overdue; and every illegal step
 refused with its article, changing nothing."""
+import json
 import os
 import re
 import subprocess
+import zipfile
 from datetime import date, timedelta
 
 import pytest
@@ -266,8 +268,73 @@ def test_ordinary_penalty_from_lead_to_archive(env, world):
     assert cid in [x["id"] for x in listed["items"]]
     refused(env, "sy.head", cid, "withdraw", {"reason": ""}, 400, "invalid_value", "reason")
     take(env, "sy.head", cid, "withdraw", {"reason": "经行政复议撤销原处罚决定"})
+    w.archived = cid
     d = requests.get(env.server.url + "/api/v1/public/decisions/%d" % cid, timeout=30).json()
     assert d["withdrawn"] is True and d["withdraw_reason"] == "经行政复议撤销原处罚决定"
+
+
+def verify_archive(path, key=None):
+    cmd = [BIN, "case", "verify-archive", str(path)] + (["--key", key] if key else [])
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+
+
+def rewrite_zip(src, dst, change):
+    """Copies the zip src to dst with change(name, data) -> data applied."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for item in zin.infolist():
+            data = change(item.filename, zin.read(item.filename))
+            if data is not None:
+                zout.writestr(item.filename, data)
+
+
+def test_case_file_archive_verifies_offline(env, world, tmp_path):
+    """The 案卷 of the archived case: one zip that `fazhi case verify-archive`
+    checks with the ledger's key alone; a swapped photo, an edited event,
+    a missing event and a foreign key are each caught."""
+    cid = world.archived
+    error_of(env.c["dl.head"].get("/cases/%d/archive" % cid), 404, "not_found")
+    r = env.c["ln.supervisor"].get("/cases/%d/archive" % cid)
+    assert r.status_code == 200 and r.headers["Content-Type"] == "application/zip"
+    good = tmp_path / "case.zip"
+    good.write_bytes(r.content)
+    key = ok(env.c["sy.head"].get("/ledger/key"))["verifier_key"]
+    with zipfile.ZipFile(good) as z:
+        manifest = json.loads(z.read("manifest.json"))
+        names = z.namelist()
+    assert manifest["case"]["id"] == cid and "next_steps" not in manifest["case"]
+    assert len(manifest["evidence"]) == 1 and manifest["evidence"][0]["path"] in names
+    steps = {s["seq"] for s in manifest["case"]["steps"]}
+    assert steps <= {e["seq"] for e in manifest["events"]}
+    out = verify_archive(good, key)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "verified" in out.stdout and "1 evidence files" in out.stdout
+
+    photo = manifest["evidence"][0]["path"]
+    swapped = tmp_path / "swapped.zip"
+    rewrite_zip(good, swapped, lambda n, d: b"another photo" if n == photo else d)
+    out = verify_archive(swapped, key)
+    assert out.returncode == 1 and "SM3" in out.stdout, out.stdout
+
+    first = manifest["events"][1]["path"]
+    edited = tmp_path / "edited.zip"
+    rewrite_zip(good, edited, lambda n, d: d.replace(b'"stage"', b'"stagE"') if n == first else d)
+    out = verify_archive(edited, key)
+    assert out.returncode == 1 and "leaf" in out.stdout, out.stdout
+
+    dropped = tmp_path / "dropped.zip"
+    rewrite_zip(good, dropped, lambda n, d: None if n == first else d)
+    out = verify_archive(dropped, key)
+    assert out.returncode == 1, out.stdout
+
+    # Another installation's key does not verify this ledger's checkpoint.
+    other = key.split("+")
+    other[-1] = other[-1][:-8] + ("AAAAAAA=" if not other[-1].endswith("AAAAAAA=") else "BBBBBBB=")
+    out = verify_archive(good, "+".join(other))
+    assert out.returncode == 1 and "FAILED" in out.stdout, out.stdout
+
+    junk = tmp_path / "junk.zip"
+    junk.write_bytes(b"PK\x03\x04 not really a zip")
+    assert verify_archive(junk, key).returncode == 2
 
 
 def test_limitation_period_of_article_36(env, world):
