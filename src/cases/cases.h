@@ -73,6 +73,8 @@ const char *fz_case_stage_label(fz_case_stage s); /* "调查取证" */
  *   "source"        "complaint" | "plan_entry" | "inspection_task" |
  *                   "referral" | "patrol" | "other"
  *   "source_ref"    the complaint, 涉企检查计划 entry or task it comes from
+ *                   (inspection_task: the task's id; its result must have
+ *                   found a problem, and the task is linked to the case)
  *   "officers"      [officer ids], required for 简易程序 and 行政检查
  * A penalty case past Art. 36's period is refused with the computation;
  * a 行政检查 citing neither a plan entry nor a complaint is opened but

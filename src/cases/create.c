@@ -8,6 +8,7 @@
 #include "cases/case_int.h"
 #include "cases/circumstances.h"
 #include "id/id.h"
+#include "inspect/inspect.h"
 
 static const char *const kinds[] = {"penalty", "inspection", "coercion"};
 /* The 执法事项 kind (registry) each case kind runs under. */
@@ -324,6 +325,18 @@ fz_err fz_case_create(fz_db *db, const fz_principal *by, const json_t *spec,
   uint64_t seq = 0;
   rc = fz_case_record(db, by, new_id, "create", FZ_CASE_LEAD, data, "", now,
                       &seq, err);
+  /* A case opened by a random inspection's result is linked to its task
+   * (双随机: 检查结果可以依法立案查处). */
+  if (!rc && strcmp(source, "inspection_task") == 0) {
+    char *end;
+    long long task = strtoll(source_ref, &end, 10);
+    if (!source_ref[0] || *end || task <= 0)
+      rc = fz_error_set(err, FZ_INVALID, "source_ref", "source 为 "
+                        "inspection_task 时，source_ref 为检查任务的 id / "
+                        "source_ref is the task's id");
+    else
+      rc = fz_task_link_case(db, by, task, c.entity_code, case_no, now, err);
+  }
   /* A 行政检查 outside random plans must cite a filed 涉企检查计划 entry or
    * a complaint lead (国办发〔2024〕54号); without one it is flagged. */
   if (!rc && kind == 1 &&

@@ -193,6 +193,15 @@ fz_err fz_task_replace(fz_db *db, const fz_principal *by, int64_t id,
                        int64_t officer_id, const char *reason, int64_t now,
                        int64_t *replacement, fz_error *err);
 
+/* Links task id to the enforcement case case_no that its result opened
+ * (in the caller's transaction, by whoever opens the case): the task must
+ * be in by's scope, have a result other than 未发现问题, and no case yet;
+ * the entity of the case must be the task's (entity_code).  Appends
+ * task.case.  FZ_CONFLICT naming "source_ref" otherwise. */
+fz_err fz_task_link_case(fz_db *db, const fz_principal *by, int64_t id,
+                         const char *entity_code, const char *case_no,
+                         int64_t now, fz_error *err);
+
 /* Publishes the results of a plan (一公开). */
 fz_err fz_plan_publish(fz_db *db, const fz_principal *by, int64_t id,
                        int64_t now, fz_error *err);

@@ -562,6 +562,47 @@ fz_err fz_task_evidence_get(fz_db *db, const fz_principal *by,
   return r == FZ_STEP_ROW ? rc : (fz_err)r;
 }
 
+/* ---- The case a result opens -------------------------------------------- */
+
+fz_err fz_task_link_case(fz_db *db, const fz_principal *by, int64_t id,
+                         const char *entity_code, const char *case_no,
+                         int64_t now, fz_error *err) {
+  task_row t;
+  fz_err rc = task_load(db, by, id, &t, err);
+  if (rc) {
+    fz_error_set_field(err, "source_ref");
+    return rc;
+  }
+  const int64_t args[] = {id};
+  int64_t linked = 0;
+  rc = fz_query_int(db, "SELECT COUNT(*) FROM tasks WHERE id = ? AND "
+                    "case_ref <> ''", args, 1, 0, &linked, err);
+  if (rc) return rc;
+  if (!t.has_result || strcmp(t.result, fz_inspect_results[0]) == 0)
+    return fz_error_set(err, FZ_CONFLICT, "source_ref", "检查任务 %lld %s，不能"
+                        "据此立案 / task %lld has no result that found a "
+                        "problem", (long long)id, t.has_result
+                        ? "的结果为「未发现问题」" : "尚无检查结果",
+                        (long long)id);
+  if (linked)
+    return fz_error_set(err, FZ_CONFLICT, "source_ref", "检查任务 %lld 已关联"
+                        "案件 / task %lld has a case already", (long long)id,
+                        (long long)id);
+  if (strcmp(t.uscc, entity_code) != 0)
+    return fz_error_set(err, FZ_CONFLICT, "entity_code", "案件当事人 %s 不是检查"
+                        "任务 %lld 的检查对象 %s / the party is not the task's "
+                        "entity", entity_code, (long long)id, t.uscc);
+  fz_qparams q = {0};
+  fz_qp_text(&q, case_no);
+  fz_qp_num(&q, id);
+  rc = fz_query_exec(db, "UPDATE tasks SET case_ref = ? WHERE id = ?", &q, err);
+  if (rc) return rc;
+  return fz_inspect_event(db, by, "task.case", "task", id,
+                          json_pack("{s:I, s:s}", "plan_id",
+                                    (json_int_t)t.plan_id, "case_no", case_no),
+                          now, NULL, err);
+}
+
 /* ---- Replacing an officer ------------------------------------------------ */
 
 /* The officer cap the draw used: the plan.commit event binds it (draw.h);

@@ -48,7 +48,7 @@ def env(tmp_path_factory):
         url = base + ("&" if "?" in base else "?") + "options=-csearch_path%3D" + PG_SCHEMA
     keys = ["--ledger-key", str(d / "ledger.key"), "--id-key", str(d / "id.key")]
     for cmd in (["init", "--db", url, "--demo", *keys],
-                ["demo", "--db", url, "--entities", "300", "--no-plans", "--id-key", str(d / "id.key")]):
+                ["demo", "--db", url, "--entities", "300", "--id-key", str(d / "id.key")]):
         r = subprocess.run([BIN, *cmd], capture_output=True, text=True, timeout=300)
         assert r.returncode == 0, r.stderr
     e = Env()
@@ -106,8 +106,10 @@ def world(env):
                    % (w.dept, today)) else None
     w.aux = int(db.rows("SELECT id FROM officers WHERE department_id = %d AND auxiliary = 1 LIMIT 1"
                         % w.dept)[0][0])
+    # Entities the demo's own cases leave alone (they take the first ones),
+    # so that each is a first offender here.
     ents = db.rows("SELECT uscc, name FROM entities WHERE region_code LIKE '2101%' AND active = 1 "
-                   "ORDER BY id LIMIT 10")
+                   "AND uscc NOT IN (SELECT entity_code FROM cases) ORDER BY id DESC LIMIT 10")
     w.entities = [(u, n) for u, n in ents]
     return w
 
@@ -335,6 +337,31 @@ def test_case_file_archive_verifies_offline(env, world, tmp_path):
     junk = tmp_path / "junk.zip"
     junk.write_bytes(b"PK\x03\x04 not really a zip")
     assert verify_archive(junk, key).returncode == 2
+
+
+def test_case_opened_by_an_inspection_result(env, world):
+    """A random inspection's result that found a problem opens a case, and
+    the task names the case; a result of 未发现问题, another entity, or a
+    second case are refused."""
+    head = env.c["sy.head"]
+    tasks = ok(head.get("/tasks?status=open"))["items"]
+    assert tasks, "the demo's overdue plan C has open tasks of 沈阳"
+    t = tasks[0]
+    spec = dict(kind="penalty", matter_code="SC-CF-002", entity_code=t["entity"]["uscc"],
+                party_name=t["entity"]["name"] or "被检查企业", source="inspection_task",
+                source_ref=str(t["id"]))
+    error_of(new_case(env, world, **spec), 409, "conflict", "source_ref")  # no result yet
+    r = head.post("/tasks/%d/result" % t["id"], {"result": "发现问题待后续处理",
+                                                 "notes": "冷藏柜温度不符合标示要求"})
+    assert r.status_code == 200, r.text
+    error_of(new_case(env, world, **{**spec, "entity_code": world.entities[7][0]}), 409, "conflict",
+             "entity_code")
+    error_of(new_case(env, world, **{**spec, "source_ref": "task-1"}), 400, "invalid_value", "source_ref")
+    case = ok(new_case(env, world, **spec), 201)
+    task = ok(head.get("/tasks/%d" % t["id"]))
+    assert task["case_ref"] == case["case_no"]
+    assert "task.case" in [a for _, a, _ in env.db.ledger()]
+    error_of(new_case(env, world, **spec), 409, "conflict", "source_ref")  # one case per task
 
 
 def test_limitation_period_of_article_36(env, world):
