@@ -103,23 +103,55 @@ int fz_db_in_transaction(fz_db *db) { return db->ops->in_tx(db); }
 
 /* ---- statements -------------------------------------------------------- */
 
+/* FNV-1a of a statement's text. */
+static uint32_t sql_hash(const char *s) {
+  uint32_t h = 2166136261u;
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+  return h;
+}
+
+/* A free slot of the cache: a new one, or the least recently used idle
+ * statement's, finalized; -1 when every slot is busy. */
+static int cache_slot(fz_db *db) {
+  if (db->ncache < FZ_STMT_CACHE) return db->ncache++;
+  int best = -1;
+  for (int i = 0; i < db->ncache; i++)
+    if (!db->cache[i].busy && (best < 0 || db->cache[i].used < db->cache[best].used))
+      best = i;
+  if (best >= 0) {
+    db->cache[best].st->cached = 0;
+    db->ops->finalize(db->cache[best].st);
+    free(db->cache[best].sql);
+  }
+  return best;
+}
+
 fz_err fz_db_prepare(fz_db *db, const char *sql, fz_stmt **out,
                      fz_error *err) {
   *out = NULL;
+  uint32_t h = sql_hash(sql);
   for (int i = 0; i < db->ncache; i++)
-    if (!db->cache[i].busy && strcmp(db->cache[i].sql, sql) == 0) {
+    if (db->cache[i].hash == h && !db->cache[i].busy &&
+        strcmp(db->cache[i].sql, sql) == 0) {
       db->cache[i].busy = 1;
+      db->cache[i].used = ++db->tick;
       *out = db->cache[i].st;
       return FZ_OK;
     }
   fz_err rc = db->ops->prepare(db, sql, out, err);
-  if (rc || db->ncache == FZ_STMT_CACHE) return rc;
+  if (rc) return rc;
   char *copy = strdup(sql);
   if (!copy) return FZ_OK; /* uncached, still usable */
-  int i = db->ncache++;
+  int i = cache_slot(db);
+  if (i < 0) {
+    free(copy);
+    return FZ_OK;
+  }
   db->cache[i].sql = copy;
+  db->cache[i].hash = h;
   db->cache[i].st = *out;
   db->cache[i].busy = 1;
+  db->cache[i].used = ++db->tick;
   (*out)->cached = 1;
   return FZ_OK;
 }

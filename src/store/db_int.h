@@ -3,6 +3,7 @@
 #define FZ_STORE_DB_INT_H
 
 #include <stdarg.h>
+#include <stdint.h>
 
 #include "core/embed.h"
 #include "store/db.h"
@@ -11,7 +12,7 @@ typedef struct fz_db_ops fz_db_ops;
 
 /* The common head of every backend's connection; a backend's own struct
  * starts with it, so a fz_db * converts to the backend's type and back. */
-enum { FZ_STMT_CACHE = 32 };
+enum { FZ_STMT_CACHE = 256 };
 
 struct fz_db {
   const fz_db_ops *ops;
@@ -19,13 +20,17 @@ struct fz_db {
   /* Prepared statements kept for reuse, keyed by their SQL text: requests
    * run the same few statements over and over, and preparing is a large
    * part of a short query's cost.  fz_stmt_finalize resets a cached
-   * statement and gives it back here; fz_db_close frees them. */
+   * statement and gives it back here; fz_db_close frees them.  When the
+   * cache is full the least recently used idle statement makes room. */
   struct {
     char *sql;
+    uint32_t hash; /* of sql, compared first */
     fz_stmt *st;
     int busy;
+    uint64_t used; /* tick of the last prepare */
   } cache[FZ_STMT_CACHE];
   int ncache;
+  uint64_t tick;
 };
 
 /* The common head of every backend's statement. */

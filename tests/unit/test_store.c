@@ -307,6 +307,34 @@ static void t_cache(void) {
     CHECK_INT(v, i);
   }
   CHECK_INT(db->ncache, FZ_STMT_CACHE);
+  /* Full, the cache keeps the statements in use and the recently used
+   * ones, and lets the least recently used idle one go. */
+  fz_stmt *held = NULL, *again = NULL;
+  CHECK_INT(fz_db_prepare(db, "SELECT 0", &held, &e), FZ_OK); /* oldest */
+  CHECK_INT(fz_db_prepare(db, "SELECT 1", &again, &e), FZ_OK);
+  fz_stmt_finalize(again); /* "SELECT 1" is now the newest */
+  for (int i = 0; i < FZ_STMT_CACHE; i++) {
+    char q[64];
+    int64_t v = -1;
+    snprintf(q, sizeof q, "SELECT %d + 0", i);
+    CHECK_INT(fz_db_query_int64(db, q, &v, &e), FZ_OK);
+  }
+  int held_cached = 0, newest_cached = 0, oldest_idle_cached = 0;
+  for (int i = 0; i < db->ncache; i++) {
+    held_cached |= db->cache[i].st == held;
+    newest_cached |= strcmp(db->cache[i].sql, "SELECT 1") == 0;
+    oldest_idle_cached |= strcmp(db->cache[i].sql, "SELECT 2") == 0;
+  }
+  CHECK(held_cached);          /* in use: never evicted */
+  CHECK(!newest_cached);       /* FZ_STMT_CACHE newer ones came after it */
+  CHECK(!oldest_idle_cached);
+  int64_t v = -1;
+  CHECK_INT(fz_stmt_step(held, &e), FZ_STEP_ROW); /* still works */
+  CHECK_INT(fz_stmt_column_int64(held, 0), 0);
+  fz_stmt_finalize(held);
+  CHECK_INT(fz_db_query_int64(db, "SELECT 2", &v, &e), FZ_OK); /* prepared anew */
+  CHECK_INT(v, 2);
+  CHECK_INT(db->ncache, FZ_STMT_CACHE);
 out:
   fz_db_close(db);
 }
