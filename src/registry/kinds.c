@@ -118,13 +118,15 @@ fz_err fz_reg_department_path(fz_db *db, int64_t id, char *buf, size_t size,
   return (fz_err)r;
 }
 
-/* " AND <col> LIKE ?" with prefix% bound, when the prefix is not empty. */
+/* " AND <col> starts with the scope's region prefix", when it has one. */
 static void region_scope(const fz_scope *s, const char *column, fz_buf *sql,
                          const char **binds, int *nbind, char *store,
                          size_t store_size) {
   if (!s->region_prefix[0]) return;
-  snprintf(store, store_size, "%s%%", s->region_prefix);
-  fz_buf_printf(sql, " AND %s LIKE ?", column);
+  /* A prefix compared with substr rather than LIKE: SQLite recompiles a
+   * statement whose LIKE pattern is a bound parameter at each new value. */
+  snprintf(store, store_size, "%s", s->region_prefix);
+  fz_buf_printf(sql, " AND substr(%s, 1, %zu) = ?", column, strlen(store));
   binds[(*nbind)++] = store;
 }
 
@@ -144,8 +146,8 @@ fz_err fz_reg_scope_departments(fz_db *db, const fz_scope *s,
     /* A scope naming a department that is gone sees nothing (fail closed). */
     if (rc == FZ_NOTFOUND) snprintf(path, sizeof path, "/none/");
     else if (rc) return rc;
-    snprintf(store + half, store_size - half, "%s%%", path);
-    fz_buf_puts(sql, " AND d.path LIKE ?");
+    snprintf(store + half, store_size - half, "%s", path);
+    fz_buf_printf(sql, " AND substr(d.path, 1, %zu) = ?", strlen(store + half));
     binds[(*nbind)++] = store + half;
   }
   fz_buf_puts(sql, ")");
