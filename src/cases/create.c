@@ -106,24 +106,27 @@ static fz_err check_department_matter(fz_db *db, const fz_principal *by,
 }
 
 /* The next case number of a department in a year: "P-12-2026-00007" for
- * a 行政处罚 case (I: 行政检查, C: 行政强制). */
+ * a 行政处罚 case (I: 行政检查, C: 行政强制), counted in case_numbers. */
 static fz_err next_case_no(fz_db *db, int kind, int64_t dept, const char *day,
                            char *out, size_t size, fz_error *err) {
   char prefix[40];
   snprintf(prefix, sizeof prefix, "%c-%lld-%.4s-", "PIC"[kind],
            (long long)dept, day);
+  fz_qparams q = {0};
+  fz_qp_text(&q, prefix);
+  fz_err rc = fz_query_exec(db, "INSERT INTO case_numbers (prefix, last) "
+                            "VALUES (?, 1) ON CONFLICT (prefix) DO UPDATE SET "
+                            "last = case_numbers.last + 1", &q, err);
   fz_stmt *st;
-  fz_err rc = fz_db_prepare(db, "SELECT COUNT(*) FROM cases WHERE case_no "
-                            "LIKE ?", &st, err);
+  if (!rc) rc = fz_db_prepare(db, "SELECT last FROM case_numbers WHERE prefix "
+                              "= ?", &st, err);
   if (rc) return rc;
-  char like[64];
-  snprintf(like, sizeof like, "%s%%", prefix);
-  fz_stmt_bind_text(st, 1, like, -1);
+  fz_stmt_bind_text(st, 1, prefix, -1);
   int r = fz_stmt_step(st, err);
-  int64_t n = r == FZ_STEP_ROW ? fz_stmt_column_int64(st, 0) : 0;
+  long long n = r == FZ_STEP_ROW ? fz_stmt_column_int64(st, 0) : 0;
   fz_stmt_finalize(st);
-  if (r != FZ_STEP_ROW) return (fz_err)r;
-  snprintf(out, size, "%s%05lld", prefix, (long long)(n + 1) % 100000000);
+  if (r != FZ_STEP_ROW) return r == FZ_STEP_DONE ? FZ_INTERNAL : (fz_err)r;
+  snprintf(out, size, "%s%05lld", prefix, n % 100000000);
   return FZ_OK;
 }
 

@@ -1002,6 +1002,7 @@ fz_err fz_case_step(fz_db *db, const fz_principal *by, int64_t id,
 
 fz_err fz_case_next_steps(fz_db *db, const fz_principal *by, int64_t id,
                           int64_t now, json_t *out, fz_error *err) {
+  /* A dry run reads the case once: the guards change nothing in x. */
   step_ctx x;
   fz_err rc = ctx_init(&x, db, by, id, NULL, now, err);
   if (rc) return rc;
