@@ -80,7 +80,8 @@ fz_err fz_resident_validate(const char *code, fz_id_date today,
  * FZ_INVALID. */
 fz_err fz_id_check(const char *code, fz_id_date today, fz_id_result *r);
 
-/* Today's local date, the `today` of the checks above. */
+/* Today's civil date in China (北京时间, whatever the host's time zone),
+ * the `today` of the checks above. */
 fz_id_date fz_id_today(void);
 
 /* "统一社会信用代码" or "居民身份证号"; never NULL. */

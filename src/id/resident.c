@@ -220,8 +220,9 @@ fz_err fz_mask_phone(const char *in, char *buf, size_t size) {
 }
 
 fz_id_date fz_id_today(void) {
-  time_t t = time(NULL);
+  /* 北京时间, the platform's civil date, whatever the host's time zone. */
+  time_t t = time(NULL) + 8 * 3600;
   struct tm tm;
-  localtime_r(&t, &tm);
+  gmtime_r(&t, &tm);
   return (fz_id_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
 }
