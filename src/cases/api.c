@@ -196,8 +196,9 @@ void fz_api_case_archive(fz_req *r) {
   fz_reply_file(r, 200, "application/zip", fd, (unsigned long long)len, name);
 }
 
-/* ?state=overdue|near (default overdue), department_id, days (near: the
- * window in calendar days, default 3). */
+/* ?state=overdue|near (default overdue), department_id, mine=1 (the
+ * caller's own cases), days (near: the window in calendar days, default
+ * 3). */
 void fz_api_case_deadlines(fz_req *r) {
   fz_auth a;
   int64_t dept = 0, days = 3;
@@ -205,6 +206,12 @@ void fz_api_case_deadlines(fz_req *r) {
     return;
   const char *state = fz_req_query(r, "state");
   const char *d = fz_req_query(r, "days");
+  const char *mine = fz_req_query(r, "mine");
+  if (mine && strcmp(mine, "0") != 0 && strcmp(mine, "1") != 0) {
+    fz_reply_error(r, 400, FZ_INVALID, "mine", "mine 应为 0 或 1 / mine is 0 "
+                   "or 1");
+    return;
+  }
   if (d && strcmp(d, "0") != 0 && !fz_req_query_id(r, "days", &days)) return;
   if (d && strcmp(d, "0") == 0) days = 0;
   char day[11];
@@ -212,7 +219,8 @@ void fz_api_case_deadlines(fz_req *r) {
   json_t *out = NULL;
   fz_error e = {0};
   fz_err rc = fz_case_deadlines(fz_req_db(r), &a.who,
-                                state ? state : "overdue", dept, day,
+                                state ? state : "overdue", dept,
+                                mine && strcmp(mine, "1") == 0, day,
                                 (int)(days > 60 ? 61 : days), &out, &e);
   fz_reply_read(r, rc, &e, out);
 }

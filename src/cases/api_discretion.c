@@ -32,7 +32,7 @@ static void reply_err(fz_req *r, fz_err rc, fz_error *e) {
   fz_reply_fz_error(r, e);
 }
 
-static void today(char out[11]) { fz_disc_today(fz_now_ms(), out); }
+static void today(char out[11]) { fz_civil_date(fz_now_ms(), out); }
 
 static int id_param(fz_req *r, int64_t *id) {
   const char *s = fz_req_param(r, "id");

@@ -123,11 +123,12 @@ fz_err fz_case_evidence_get(fz_db *db, const fz_principal *by,
                             json_t **meta, fz_error *err);
 
 /* Deadlines of the agency in by's scope that are overdue ("overdue") or
- * due within days working days ("near") on today: {"items": [{case,
- * department, rule, due, …}]}, per department when department_id > 0. */
+ * due within days calendar days ("near") on today: {"items": [{case,
+ * department, deadline {rule, due, state, …}}]}; only department_id's
+ * when it is > 0, only the cases by handles when mine is 1. */
 fz_err fz_case_deadlines(fz_db *db, const fz_principal *by, const char *state,
-                         int64_t department_id, const char *today, int days,
-                         json_t **out, fz_error *err);
+                         int64_t department_id, int mine, const char *today,
+                         int days, json_t **out, fz_error *err);
 
 /* Supervision alerts in by's scope, newest first (decisions outside the
  * benchmark, penalties despite a 免罚 hit, inspections without a basis,

@@ -5,14 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cases/discretion.h"
 #include "core/json.h"
 #include "core/money.h"
 
 static const char *const harms[] = {"none", "slight", "general", "serious",
                                     "severe"};
-static const char *const grounds[] = {"eliminated_harm", "coerced",
-                                      "confessed", "meritorious",
-                                      "other_by_law"};
 
 static int listed(const char *s, const char *const *list, size_t n) {
   for (size_t i = 0; i < n; i++)
@@ -60,12 +58,15 @@ fz_err fz_circumstances_canonical(const json_t *in, char **out,
   json_t *g = json_object_get(c, "grounds");
   for (size_t i = 0; !rc && g && i < json_array_size(g); i++) {
     const char *s = json_string_value(json_array_get(g, i));
-    if (!s || !listed(s, grounds, 5))
+    int known = 0;
+    for (int k = 0; s && fz_ground_name(k); k++)
+      known |= strcmp(s, fz_ground_name(k)) == 0;
+    if (!known)
       rc = fz_error_set(err, FZ_INVALID, "grounds", "第三十二条情形应为 "
                         "eliminated_harm、coerced、confessed、meritorious、"
-                        "other_by_law 之一 / an Art. 32 ground is one of "
+                        "other_legal 之一 / an Art. 32 ground is one of "
                         "eliminated_harm, coerced, confessed, meritorious, "
-                        "other_by_law");
+                        "other_legal");
   }
   if (!rc) {
     *out = fz_json_canonical(c);

@@ -8,7 +8,8 @@
  *   "minor_age"      Art. 30: a person aged 14 to 18
  *   "first_offence"  stated for a person, who has no register history
  *   "grounds"        Art. 32 grounds: "eliminated_harm", "coerced",
- *                    "confessed", "meritorious", "other_by_law"
+ *                    "confessed", "meritorious", "other_legal"
+ *                    (discretion.h: fz_ground_name)
  *   "illegal_gains"  违法所得, 元 ("1234.56")
  *   "goods_value"    货值金额, 元 */
 #ifndef FZ_CASES_CIRCUMSTANCES_H

@@ -187,12 +187,6 @@ static int effect_parse(const char *s, fz_effect *e) {
 static const char *const tier_keys[] = {"轻微", "较轻", "一般", "较重", "严重",
                                         NULL};
 
-void fz_disc_today(int64_t ms, char out[11]) {
-  time_t t = (time_t)(ms / 1000) + 8 * 3600; /* 北京时间 */
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  if (!strftime(out, 11, "%Y-%m-%d", &tm)) out[0] = 0;
-}
 
 /* ---- Checking members of a JSON spec --------------------------------------- */
 

@@ -534,8 +534,6 @@ fz_err fz_list_in_force(fz_db *db, const char *department_kind,
 fz_err fz_list_load_for(fz_db *db, int64_t id, const char *matter_code,
                         fz_list *l, fz_error *err);
 
-/* Today in Beijing (the platform's civil date) from ms since the epoch. */
-void fz_disc_today(int64_t ms, char out[11]);
 
 /* ---- Demo ------------------------------------------------------------------------ */
 

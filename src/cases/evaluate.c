@@ -325,7 +325,7 @@ static fz_err check_facts(const fz_offence_facts *f, facts *x, fz_error *err) {
     }
     snprintf(x->decision, sizeof x->decision, "%s", f->decision_date);
   } else {
-    fz_disc_today(fz_now_ms(), x->decision);
+    fz_civil_date(fz_now_ms(), x->decision);
     if (fz_date_parse(x->decision, &d2, err)) return FZ_INTERNAL;
   }
   snprintf(x->act, sizeof x->act, "%s", f->act_date);

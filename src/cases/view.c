@@ -12,6 +12,7 @@
 #include "ledger/ledger.h"
 
 #define LIST_MAX 200
+#define NEAR_DAYS 3 /* a deadline this close is shown as near */
 
 static json_t *text_col(const fz_stmt *st, int i) {
   return fz_json_text_or_null(fz_stmt_column_text(st, i));
@@ -76,7 +77,7 @@ static json_t *alert_row(const fz_stmt *st) {
  * as the agency's overdue. */
 static json_t *deadline_json(const char *rule_id, const char *start,
                              const char *due, int party, const char *met,
-                             const char *today) {
+                             const char *today, int near_days) {
   const fz_deadline_rule *rule = NULL;
   fz_deadline_rule_find(rule_id, &rule, NULL);
   const char *state = "open";
@@ -89,7 +90,7 @@ static json_t *deadline_json(const char *rule_id, const char *start,
   } else {
     fz_date t, d;
     if (!fz_date_parse(today, &t, NULL) && !fz_date_parse(due, &d, NULL) &&
-        fz_date_to_days(d) - fz_date_to_days(t) <= 3)
+        fz_date_to_days(d) - fz_date_to_days(t) <= near_days)
       state = "near";
   }
   json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:o, s:s}", "rule", rule_id,
@@ -121,7 +122,8 @@ static fz_err deadlines_of(fz_db *db, int64_t id, const char *today,
                                            fz_stmt_column_text(st, 1),
                                            fz_stmt_column_text(st, 2),
                                            (int)fz_stmt_column_int64(st, 3),
-                                           fz_stmt_column_text(st, 4), today));
+                                           fz_stmt_column_text(st, 4), today,
+                                           NEAR_DAYS));
   fz_stmt_finalize(st);
   return r == FZ_STEP_DONE ? FZ_OK : (fz_err)r;
 }
@@ -305,8 +307,8 @@ fz_err fz_case_list(fz_db *db, const fz_principal *by, const fz_case_query *q,
 }
 
 fz_err fz_case_deadlines(fz_db *db, const fz_principal *by, const char *state,
-                         int64_t department_id, const char *today, int days,
-                         json_t **out, fz_error *err) {
+                         int64_t department_id, int mine, const char *today,
+                         int days, json_t **out, fz_error *err) {
   fz_err rc = fz_principal_need_read(by, err);
   if (rc) return rc;
   int overdue = strcmp(state, "overdue") == 0;
@@ -341,8 +343,15 @@ fz_err fz_case_deadlines(fz_db *db, const fz_principal *by, const char *state,
     fz_buf_puts(&sql, " AND c.department_id = ?");
     fz_qp_num(&p, department_id);
   }
-  rc = fz_case_scope_sql(db, by, "c.department_id", &sql, &p, store,
-                         sizeof store, err);
+  if (mine) {
+    int64_t officer = 0;
+    rc = fz_case_officer_of(db, by, &officer, err);
+    fz_buf_puts(&sql, " AND c.id IN (SELECT co.case_id FROM case_officers co "
+                "WHERE co.officer_id = ?)");
+    fz_qp_num(&p, officer);
+  }
+  if (!rc) rc = fz_case_scope_sql(db, by, "c.department_id", &sql, &p, store,
+                                  sizeof store, err);
   fz_buf_puts(&sql, " ORDER BY k.due, c.id LIMIT 1000");
   fz_stmt *st = NULL;
   if (rc) fz_buf_free(&sql);
@@ -356,7 +365,7 @@ fz_err fz_case_deadlines(fz_db *db, const fz_principal *by, const char *state,
                         deadline_json(fz_stmt_column_text(st, 22),
                                       fz_stmt_column_text(st, 23),
                                       fz_stmt_column_text(st, 24), 0, NULL,
-                                      today));
+                                      today, overdue ? NEAR_DAYS : days));
     json_array_append_new(items, o);
   }
   fz_stmt_finalize(st);

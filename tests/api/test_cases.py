@@ -458,6 +458,11 @@ def test_inspection_without_basis_and_supervision_lists(env, world):
     assert hit and hit[0]["deadline"]["rule"] == "penalty.decide" and hit[0]["deadline"]["state"] == "overdue"
     assert not [i for i in ok(env.c["dl.head"].get("/cases/deadlines?state=overdue"))["items"]
                 if i["id"] == old]  # 大连 does not see 沈阳's cases
+    mine = ok(env.c["sy.officer"].get("/cases/deadlines?state=overdue&mine=1"))["items"]
+    assert old in [i["id"] for i in mine]
+    reviewer = ok(env.c["sy.reviewer"].get("/cases/deadlines?state=overdue&mine=1"))["items"]
+    assert reviewer == []  # he handles no case
+    error_of(sup.get("/cases/deadlines?mine=2"), 400, "invalid_value", "mine")
     error_of(env.c["dl.head"].get("/cases/%d" % old), 404, "not_found")
     alerts = ok(sup.get("/cases/alerts"))["items"]
     assert any(a["kind"] == "inspection_without_basis" for a in alerts)
@@ -486,8 +491,17 @@ def test_hearing_threshold_configured(env, world):
     refused(env, "sy.head", cid, "decide", {"kinds": ["罚款"], "fine": "3000"}, 409, "conflict",
             "hearing", "第六十四条")
     take(env, "sy.officer", cid, "hearing_waive", {})
-    case = take(env, "sy.head", cid, "decide", {"kinds": ["罚款"], "fine": "3000"})
+    # A ground of Art. 32 as the evaluation knows it: 从轻 within the tier.
+    take(env, "sy.officer", cid, "facts", {"circumstances": {"harm": "general",
+                                                            "grounds": ["other_legal"]}})
+    ev = ok(env.c["sy.head"].post("/cases/%d/evaluate" % cid, {}))
+    assert ev["mitigation"] in ("从轻", "减轻")
+    case = take(env, "sy.head", cid, "decide", {"kinds": ["罚款"], "fine": "1000"})
     assert case["stage"] == "decided" and not case["alerts"]  # within 一般's 1,000–3,000
+    # Its publication is due in seven working days: near within 14 days.
+    near = ok(env.c["sy.head"].get("/cases/deadlines?state=near&days=14"))["items"]
+    assert [i for i in near if i["id"] == cid and i["deadline"]["rule"] == "penalty.publish"]
+    assert all(i["deadline"]["state"] == "near" for i in near)
 
 
 def test_bad_input_changes_nothing(env, world):
@@ -499,6 +513,8 @@ def test_bad_input_changes_nothing(env, world):
     error_of(new_case(env, w, entity_code="91110000600037341X"), 400, "invalid_value", "entity_code")
     error_of(new_case(env, w, act_date="2026-02-30"), 400, "invalid_value", "act_date")
     error_of(new_case(env, w, circumstances={"harm": "huge"}), 400, "invalid_value", "circumstances.harm")
+    error_of(new_case(env, w, circumstances={"harm": "slight", "grounds": ["other_by_law"]}), 400,
+             "invalid_value", "circumstances.grounds")
     error_of(new_case(env, w, department_id=999999), 404, "not_found", "department_id")
     error_of(c.post("/cases", {"kind": "penalty"}), 422, "missing_field")
     error_of(env.c["dl.head"].post("/cases", {**{"kind": "penalty", "department_id": w.dept,
