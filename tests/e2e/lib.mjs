@@ -102,7 +102,17 @@ export async function apiLogin(username, password = PASSWORD) {
     if (!resp.ok) throw new Error(`${method} ${p}: ${resp.status} ${text}`);
     return JSON.parse(text);
   };
-  return { user: body.user, get: (p) => call('GET', p), post: (p, b) => call('POST', p, b) };
+  // A file as the raw request body (imports, evidence).
+  const send = async (p, data, type) => {
+    const resp = await fetch(URL_BASE + '/api/v1' + p, {
+      method: 'POST', headers: { Cookie: cookie, 'X-CSRF-Token': body.csrf_token, 'Content-Type': type }, body: data,
+    });
+    const text = await resp.text();
+    return { status: resp.status, body: text ? JSON.parse(text) : null };
+  };
+  return {
+    user: body.user, get: (p) => call('GET', p), post: (p, b) => call('POST', p, b), patch: (p, b) => call('PATCH', p, b), send,
+  };
 }
 
 export async function publicJson(p) {

@@ -6,13 +6,13 @@ import assert from 'node:assert/strict';
 import { page, signIn, signOut, shot, close, OTPS } from './lib.mjs';
 
 const MENUS = {
-  'sy.officer': { has: ['workbench', 'plans', 'tasks', 'cases', 'entities', 'ledger'], not: ['users', 'security', 'overdue'] },
-  'sy.head': { has: ['workbench', 'plans', 'tasks', 'entities', 'overdue', 'imports'], not: ['users', 'security'] },
-  'sy.reviewer': { has: ['workbench', 'plans', 'cases', 'entities'], not: ['tasks', 'users', 'security'] },
+  'sy.officer': { has: ['workbench', 'plans', 'tasks', 'cases', 'entities', 'ledger', 'benchmarks', 'lenientLists'], not: ['users', 'security', 'overdue', 'supervision', 'discretionImport'] },
+  'sy.head': { has: ['workbench', 'plans', 'tasks', 'cases', 'entities', 'overdue', 'imports', 'supervision', 'discretionImport'], not: ['users', 'security'] },
+  'sy.reviewer': { has: ['workbench', 'plans', 'cases', 'entities', 'benchmarks'], not: ['tasks', 'users', 'security', 'supervision'] },
   'dl.officer': { has: ['workbench', 'tasks', 'entities'], not: ['users', 'overdue'] },
-  'ln.supervisor': { has: ['workbench', 'plans', 'tasks', 'overdue', 'ledger'], not: ['users', 'security'] },
-  'ln.social': { has: ['workbench', 'plans', 'ledger'], not: ['entities', 'tasks', 'cases', 'users'] },
-  sysadmin: { has: ['users', 'tokens'], not: ['workbench', 'plans', 'entities', 'security'] },
+  'ln.supervisor': { has: ['workbench', 'plans', 'tasks', 'overdue', 'ledger', 'supervision', 'benchmarks', 'discretionImport'], not: ['users', 'security'] },
+  'ln.social': { has: ['workbench', 'plans', 'ledger'], not: ['entities', 'tasks', 'cases', 'users', 'supervision', 'benchmarks'] },
+  sysadmin: { has: ['users', 'tokens'], not: ['workbench', 'plans', 'entities', 'security', 'cases', 'supervision', 'benchmarks'] },
   secadmin: { has: ['users', 'tokens'], not: ['plans', 'entities', 'security'] },
   auditor: { has: ['security', 'ledger', 'tokens'], not: ['users', 'plans', 'entities'] },
 };

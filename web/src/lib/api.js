@@ -10,6 +10,8 @@ export class ApiError extends Error {
     this.status = status;
     this.code = e.code || (status === 0 ? 'network' : 'http_' + status);
     this.field = e.field || '';
+    // An import that took nothing answers 422 with its row-level report.
+    this.report = e.report || null;
   }
 }
 
@@ -81,14 +83,14 @@ export const api = {
 // Uploads a file as the raw request body (the server streams it to disk
 // and hashes it with SM3), reporting progress 0–100.  Resolves with the
 // JSON answer; rejects with an ApiError.
-export function upload(path, file, onProgress) {
+export function upload(path, file, onProgress, contentType) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', '/api/v1' + path);
     xhr.withCredentials = true;
     const t = csrf();
     if (t) xhr.setRequestHeader('X-CSRF-Token', t);
-    xhr.setRequestHeader('Content-Type', file.type || 'application/octet-stream');
+    xhr.setRequestHeader('Content-Type', contentType || file.type || 'application/octet-stream');
     xhr.setRequestHeader('Accept', 'application/json');
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable && onProgress) onProgress(Math.round((e.loaded / e.total) * 100));

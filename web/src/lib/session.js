@@ -65,6 +65,15 @@ export function menuFor(roles) {
       ],
     });
   }
+  if (any('officer', 'dept_head', 'legal_reviewer', 'supervisor')) {
+    const children = [
+      { key: 'benchmarks', to: '/console/discretion/benchmarks' },
+      { key: 'lenientLists', to: '/console/discretion/lenient-lists' },
+    ];
+    if (any('dept_head', 'supervisor')) children.push({ key: 'discretionImport', to: '/console/discretion/import' });
+    m.push({ key: 'discretion', children });
+  }
+  if (any('supervisor', 'dept_head')) m.push({ key: 'supervision', to: '/console/supervision/cases' });
   if (any('supervisor', 'dept_head')) m.push({ key: 'overdue', to: '/console/supervision/overdue' });
   if (any('auditor', 'supervisor', 'dept_head', 'officer', 'legal_reviewer', 'social_supervisor')) m.push({ key: 'ledger', to: '/console/ledger' });
   if (any('sysadmin', 'secadmin')) m.push({ key: 'users', to: '/console/admin/users' });
