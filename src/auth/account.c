@@ -359,6 +359,40 @@ fz_err fz_user_list(fz_db *db, const fz_principal *by, int64_t after, int limit,
   return r == FZ_STEP_ROW || r == FZ_STEP_DONE ? FZ_OK : (fz_err)r;
 }
 
+fz_err fz_user_directory(fz_db *db, const fz_principal *by, const char *q,
+                         int role, int limit,
+                         int (*each)(void *ctx, const fz_user *u), void *ctx,
+                         fz_error *err) {
+  fz_err rc = fz_principal_need_read(by, err);
+  if (rc) return rc;
+  const char *prefix = by->scope.region_prefix;
+  char like[160];
+  snprintf(like, sizeof like, "%%%.120s%%", q ? q : "");
+  fz_stmt *st;
+  /* Within by's region, or a region that contains it (a prefix of it). */
+  rc = prepare(db, &st, err,
+               "SELECT " USER_COLS " FROM users u WHERE u.status = 'active' AND "
+               "(substr(u.region_prefix, 1, ?) = ? OR substr(?, 1, "
+               "length(u.region_prefix)) = u.region_prefix) AND "
+               "(u.username LIKE ? OR u.display_name LIKE ?) ORDER BY "
+               "u.username LIMIT ?",
+               "ISSSSI", (int64_t)strlen(prefix), prefix, prefix, like, like,
+               (int64_t)(limit * 4 + 16));
+  if (rc) return rc;
+  int r, n = 0;
+  while (n < limit && (r = fz_stmt_step(st, err)) == FZ_STEP_ROW) {
+    fz_user u;
+    read_user(st, 0, &u);
+    if (!(u.roles & FZ_ROLES_BUSINESS) || (u.roles & FZ_ROLES_ADMIN)) continue;
+    if (role >= 0 && !(u.roles & FZ_ROLE_BIT(role))) continue;
+    n++;
+    if (each(ctx, &u)) break;
+  }
+  if (n == limit) r = FZ_STEP_DONE;
+  fz_stmt_finalize(st);
+  return r == FZ_STEP_ROW || r == FZ_STEP_DONE ? FZ_OK : (fz_err)r;
+}
+
 /* Ends every session of a user but keep (may be NULL). */
 static fz_err end_sessions(fz_db *db, int64_t user_id,
                            const unsigned char *keep, fz_error *err) {

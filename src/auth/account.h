@@ -134,6 +134,17 @@ fz_err fz_user_get(fz_db *db, const fz_principal *by, int64_t id, fz_user *out,
 /* Calls each(ctx, user) for the users with id > after, by id, at most
  * limit of them, whose region prefix lies within by's; stops early when
  * each returns non-zero.  Same permissions as fz_user_get. */
+/* The colleagues a business user may name (a plan's participants: the
+ * department, the 司法局 supervisor, a 社会监督员): active users holding a
+ * business role whose region lies within by's or above it (a provincial
+ * supervisor for a city officer), whose name or user name contains q (may
+ * be NULL), holding role when role >= 0; at most limit, by user name.
+ * Needs read_business; no 三员 account is ever listed. */
+fz_err fz_user_directory(fz_db *db, const fz_principal *by, const char *q,
+                         int role, int limit,
+                         int (*each)(void *ctx, const fz_user *u), void *ctx,
+                         fz_error *err);
+
 fz_err fz_user_list(fz_db *db, const fz_principal *by, int64_t after, int limit,
                     int (*each)(void *ctx, const fz_user *u), void *ctx,
                     fz_error *err);

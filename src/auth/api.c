@@ -477,6 +477,50 @@ void fz_api_user_list(fz_req *r) {
   fz_reply_json(r, 200, page("users", &l, limit));
 }
 
+/* A colleague as the directory shows him: who he is and what he does,
+ * nothing of his account's state. */
+static int add_colleague(void *c, const fz_user *u) {
+  json_t *o = json_pack("{s:I, s:s, s:s, s:o, s:s}", "id", (json_int_t)u->id,
+                        "username", u->username, "display_name",
+                        u->display_name, "roles", fz_roles_json(u->roles),
+                        "region_prefix", u->region_prefix);
+  if (o)
+    json_object_set_new(o, "department_id",
+                        u->department_id ? json_integer(u->department_id)
+                                         : json_null());
+  return json_array_append_new(c, o);
+}
+
+/* ?q= (part of the name or user name), ?role= (a business role): the
+ * colleagues a plan's head may name as its participants. */
+void fz_api_user_directory(fz_req *r) {
+  fz_auth a;
+  if (!fz_auth_request(r, 0, &a)) return;
+  const char *q = fz_req_query(r, "q");
+  const char *role_name = fz_req_query(r, "role");
+  fz_role role = FZ_ROLE__COUNT;
+  fz_error e;
+  if (role_name && (fz_role_parse(role_name, &role, &e) || fz_role_is_admin(role))) {
+    fz_reply_error(r, 400, FZ_INVALID, "role", "role 应为业务角色（officer、"
+                   "dept_head、legal_reviewer、supervisor、social_supervisor）"
+                   " / role is a business role");
+    return;
+  }
+  if (q && strlen(q) > 64) {
+    fz_reply_error(r, 400, FZ_INVALID, "q", "q 至多 64 字节 / q is at most 64 "
+                   "bytes");
+    return;
+  }
+  json_t *items = json_array();
+  if (fz_user_directory(fz_req_db(r), &a.who, q, role_name ? (int)role : -1, 50,
+                        add_colleague, items, &e)) {
+    json_decref(items);
+    fz_reply_fz_error(r, &e);
+    return;
+  }
+  fz_reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
 void fz_api_user_get(fz_req *r) {
   fz_auth a;
   if (!fz_auth_request(r, 0, &a)) return;

@@ -37,6 +37,7 @@ void fz_api_auth_me(fz_req *r);       /* GET  /auth/me */
 void fz_api_auth_password(fz_req *r); /* POST /auth/password */
 void fz_api_user_create(fz_req *r);   /* POST /users */
 void fz_api_user_list(fz_req *r);     /* GET  /users */
+void fz_api_user_directory(fz_req *r); /* GET /api/v1/users/directory */
 void fz_api_user_get(fz_req *r);      /* GET  /users/{id} */
 void fz_api_user_disable(fz_req *r);  /* POST /users/{id}/disable */
 void fz_api_user_reset_password(

@@ -32,6 +32,7 @@ static const fz_route routes[] = {
     {"POST", "/api/v1/auth/password", fz_api_auth_password, 0},
     {"POST", "/api/v1/users", fz_api_user_create, 0},
     {"GET", "/api/v1/users", fz_api_user_list, 0},
+    {"GET", "/api/v1/users/directory", fz_api_user_directory, 0},
     {"GET", "/api/v1/users/{id}", fz_api_user_get, 0},
     {"POST", "/api/v1/users/{id}/disable", fz_api_user_disable, 0},
     {"POST", "/api/v1/users/{id}/reset-password", fz_api_user_reset_password, 0},

@@ -523,3 +523,20 @@ def test_bad_input_changes_nothing(env, world):
                                                  "source": "patrol"}}), 404, "not_found", "department_id")
     error_of(c.post("/cases/1/steps/teleport", {}), 404, "not_found", "step")
     assert events(env) == size
+
+
+def test_colleague_directory_for_participants(env, world):
+    """A head names a plan's participants from the directory: colleagues of
+    his region and the supervisors above it, never another city's or the
+    三员; the 三员 may not read it."""
+    names = lambda items: {u["username"] for u in items}
+    got = ok(env.c["sy.head"].get("/users/directory"))["items"]
+    assert {"sy.officer", "sy.reviewer", "ln.supervisor", "ln.social"} <= names(got)
+    assert not names(got) & {"dl.head", "dl.officer", "sysadmin", "secadmin", "auditor"}
+    assert set(got[0]) == {"id", "username", "display_name", "roles", "region_prefix", "department_id"}
+    sup = ok(env.c["sy.head"].get("/users/directory?role=supervisor"))["items"]
+    assert names(sup) == {"ln.supervisor"}
+    assert names(ok(env.c["sy.head"].get("/users/directory?q=review"))["items"]) == {"sy.reviewer"}
+    assert "dl.head" in names(ok(env.c["ln.supervisor"].get("/users/directory"))["items"])
+    error_of(env.c["sy.head"].get("/users/directory?role=auditor"), 400, "invalid_value", "role")
+    error_of(env.c["sy.head"].get("/users/directory?q=" + "x" * 65), 400, "invalid_value", "q")
