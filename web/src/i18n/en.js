@@ -62,7 +62,7 @@ export default {
     list: 'Inspection plans', create: 'New plan', name: 'Name', departments: 'Departments (ids)', items: 'Inspection items', poolRegion: 'Region prefix',
     poolKind: 'Entity kind', poolIndustry: 'Industry', poolStatus: 'Status', stratifyBy: 'Stratify by', strata: 'Strata',
     teamSize: 'Team size', officerCap: 'Officer cap', entityCap: 'Annual entity cap', window: 'Window', from: 'From', to: 'To',
-    participants: 'Participants (user ids)', participantsHint: 'Someone of a plan department and a supervisor of the justice bureau; optionally a social supervisor. Your user id is {id}.',
+    participants: 'Participants', participantsHint: 'Someone of a plan department and a supervisor of the justice bureau; optionally a social supervisor. Type part of a name to find a colleague.',
     publicValueSource: 'Public value source (optional)', publicValueHint: 'e.g. a lottery result announced later; entered after the commitment.',
     credit_grade: 'Credit grade', risk_level: 'Risk level', none: 'None', addStratum: 'Add stratum', ratio: 'Ratio', count: 'Count',
     status: 'Status', steps: 'Steps', stepCommitments: 'Participants commit', stepCommit: 'Freeze pools and commit', stepReveal: 'Reveal secrets', stepValue: 'Public value',

@@ -68,7 +68,7 @@ export default {
     list: '抽查计划', create: '制定抽查计划', name: '计划名称', departments: '实施部门（部门编号）', items: '抽查事项', poolRegion: '对象地区（行政区划代码前缀）',
     poolKind: '对象类型', poolIndustry: '行业代码', poolStatus: '经营状态', stratifyBy: '分层依据', strata: '分层与抽取比例/数量',
     teamSize: '每组人数', officerCap: '每人任务上限', entityCap: '同一对象年度抽查上限', window: '检查时间', from: '开始日期', to: '结束日期',
-    participants: '参与人（用户编号）', participantsHint: '须包括实施部门人员与司法局执法监督员，可加入社会监督员。本人的用户编号为 {id}。',
+    participants: '参与人', participantsHint: '须包括实施部门人员与司法局执法监督员，可加入社会监督员。输入姓名或用户名查找。',
     publicValueSource: '公共随机数来源（可选）', publicValueHint: '例如“2026年12月1日中国福利彩票3D开奖号码”，承诺后录入其值。',
     credit_grade: '信用等级', risk_level: '风险等级', none: '不分层', addStratum: '添加分层', ratio: '比例', count: '数量',
     status: '状态', steps: '抽取步骤', stepCommitments: '参与人承诺', stepCommit: '冻结对象库并承诺', stepReveal: '揭示秘密', stepValue: '录入公共随机数',
