@@ -92,6 +92,7 @@ static const fz_route routes[] = {
     {"GET", "/api/v1/imports", fz_api_import_list, 0},
     {"GET", "/api/v1/imports/{id}", fz_api_import_get, 0},
     {"GET", "/api/v1/imports/{id}/errors", fz_api_import_errors, 0},
+    {"GET", "/api/v1/public/officers", fz_api_public_list, 0},
     {"GET", "/api/v1/public/officers/{cert_no}", fz_api_public_certificate, 0},
     {"GET", "/api/v1/public/departments", fz_api_public_list, 0},
     {"GET", "/api/v1/public/matters", fz_api_public_list, 0},

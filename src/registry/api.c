@@ -300,8 +300,12 @@ void fz_api_public_list(fz_req *r) {
   fz_reg_query q;
   json_t *out;
   fz_error e;
-  if (fz_reg_query_parse(k, query, r, &q, &e) ||
-      fz_reg_list(fz_req_db(r), &p, k, &q, FZ_VIEW_PUBLIC, &out, &e))
+  int rc = fz_reg_query_parse(k, query, r, &q, &e);
+  /* 公示 of officers (DESIGN §7): those who hold a certificate, never the
+   * 辅助人员, and only what the public fields show (names masked). */
+  int aux = k == FZ_REG_OFFICER ? fz_reg_field_find(k, "auxiliary") : -1;
+  if (!rc && aux >= 0) q.filter[aux] = "false";
+  if (rc || fz_reg_list(fz_req_db(r), &p, k, &q, FZ_VIEW_PUBLIC, &out, &e))
     fz_reply_fz_error(r, &e);
   else
     fz_reply_json(r, 200, out);

@@ -540,3 +540,20 @@ def test_colleague_directory_for_participants(env, world):
     assert "dl.head" in names(ok(env.c["ln.supervisor"].get("/users/directory"))["items"])
     error_of(env.c["sy.head"].get("/users/directory?role=auditor"), 400, "invalid_value", "role")
     error_of(env.c["sy.head"].get("/users/directory?q=" + "x" * 65), 400, "invalid_value", "q")
+
+
+def test_officers_are_public_before_the_fact(env, world):
+    """公示 before the fact: the officers who hold a certificate, names
+    masked, with number, validity and state; never a 辅助人员 or an ID
+    number, whatever the query asks."""
+    import requests
+    url = env.server.url + "/api/v1/public/officers?department_id=%d&limit=200" % world.dept
+    items = requests.get(url, timeout=30).json()["items"]
+    assert items
+    aux = {int(i) for (i,) in env.db.rows("SELECT id FROM officers WHERE auxiliary = 1")}
+    for o in items:
+        assert o["id"] not in aux and o["cert_no"]
+        assert "*" in o["name"] and "id_number" not in o and "user_id" not in o
+        assert o["certificate"]["state"] in ("valid", "expired", "revoked", "suspended", "not_yet_valid")
+    sneaky = requests.get(url + "&auxiliary=true", timeout=30).json()["items"]
+    assert not {o["id"] for o in sneaky} & aux
