@@ -1,6 +1,7 @@
 /* commit.c — the steps that bind a plan's draw (DESIGN §5): freezing the
  * pools, the commitment, the participants' reveals, the announced public
  * value, and the draw itself with its tasks and its public record. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -658,6 +659,7 @@ typedef struct bound {
   const char *ratio_of[FZ_DRAW_MAX_STRATA];
   long long counts[FZ_DRAW_MAX_STRATA];
   char *pools[FZ_DRAW_MAX_STRATA];
+  uint8_t digests[FZ_DRAW_MAX_STRATA][32]; /* as committed */
   size_t nstrata;
   uint8_t secrets[FZ_DRAW_MAX_SECRETS][32], commits[FZ_DRAW_MAX_SECRETS][32];
   char labels[FZ_DRAW_MAX_SECRETS][96];
@@ -680,9 +682,9 @@ static void bound_free(bound *b) {
 static fz_err read_bound(fz_db *db, const fz_plan_row *p, bound *b,
                          fz_error *err) {
   fz_stmt *st;
-  fz_err rc = fz_db_prepare(db, "SELECT key, ratio, count, n, pool FROM "
-                            "plan_strata WHERE plan_id = ? ORDER BY position",
-                            &st, err);
+  fz_err rc = fz_db_prepare(db, "SELECT key, ratio, count, n, pool, "
+                            "pool_digest FROM plan_strata WHERE plan_id = ? "
+                            "ORDER BY position", &st, err);
   if (rc) return rc;
   fz_stmt_bind_int64(st, 1, p->id);
   int r;
@@ -706,6 +708,9 @@ static fz_err read_bound(fz_db *db, const fz_plan_row *p, bound *b,
       break;
     }
     if (len) memcpy(b->pools[k], pool, len);
+    rc = fz_inspect_unhex(fz_stmt_column_text(st, 5), "pool_digest",
+                          b->digests[k], err);
+    if (rc) break;
     b->strata[k] = (fz_draw_stratum){b->keys[k], b->pools[k],
                                      len / FZ_DRAW_LINE,
                                      (size_t)fz_stmt_column_int64(st, 3)};
@@ -836,6 +841,24 @@ static fz_err insert_tasks(fz_db *db, int64_t plan, const bound *b,
   return r == FZ_STEP_DONE ? FZ_OK : (fz_err)r;
 }
 
+/* The public draw record and its SM3, made apart from the database. */
+typedef struct record_job {
+  fz_draw_meta meta;
+  const fz_draw_input *in;
+  const fz_draw_result *res;
+  char *text;   /* the record's JSON, or NULL when out of memory */
+  char sm3[65];
+} record_job;
+
+static void *make_record(void *arg) {
+  record_job *j = arg;
+  json_t *record = fz_draw_record(&j->meta, j->in, j->res);
+  j->text = record ? json_dumps(record, JSON_COMPACT) : NULL;
+  json_decref(record);
+  if (j->text) digest_hex(j->text, strlen(j->text), j->sm3);
+  return NULL;
+}
+
 fz_err fz_plan_draw(fz_db *db, const fz_principal *by, int64_t id,
                     int64_t now, fz_error *err) {
   fz_plan_row p;
@@ -873,39 +896,42 @@ fz_err fz_plan_draw(fz_db *db, const fz_principal *by, int64_t id,
   if (!rc) rc = fz_inspect_unhex(p.commit_leaf, "commit_leaf", in.commitment,
                                  err);
   if (!rc) rc = fz_draw_run(&in, &res, err);
-  if (!rc) rc = insert_tasks(db, id, &b, &res, err);
 
-  /* The record, as the public will read it. */
-  char *text = NULL, rec_sm3[65] = "", seed[65] = "", url[96];
+  /* The record, as the public will read it: made from the draw alone, on
+   * a thread of its own while this one stores the tasks. */
+  char seed[65] = "", url[96];
   fz_hash_alg alg = FZ_HASH_SM3;
   if (!rc) rc = fz_ledger_alg(db, &alg, err);
-  if (!rc) {
-    snprintf(url, sizeof url, "/api/v1/public/draws/%lld/pools/%%s",
-             (long long)id);
-    fz_draw_meta meta = {.plan_id = id,
-                         .hash = fz_hash_name(alg),
-                         .commit_seq = (uint64_t)p.commit_seq,
-                         .commit_event = b.event,
-                         .participants = b.label_of,
-                         .commits = (const uint8_t(*)[32])b.commits,
-                         .ratios = b.ratio_of,
-                         .counts = b.counts,
-                         .pool_url = url,
-                         .inline_max = FZ_DRAW_INLINE_MAX};
-    json_t *record = fz_draw_record(&meta, &in, &res);
-    text = record ? json_dumps(record, JSON_COMPACT) : NULL;
-    json_decref(record);
-    if (!text) rc = fz_error_set(err, FZ_NOMEM, "", NULL);
-    else digest_hex(text, strlen(text), rec_sm3);
-    fz_inspect_hex(res.seed, seed);
-  }
+  snprintf(url, sizeof url, "/api/v1/public/draws/%lld/pools/%%s",
+           (long long)id);
+  record_job rj = {.meta = {.plan_id = id,
+                            .hash = fz_hash_name(alg),
+                            .commit_seq = (uint64_t)p.commit_seq,
+                            .commit_event = b.event,
+                            .participants = b.label_of,
+                            .commits = (const uint8_t(*)[32])b.commits,
+                            .ratios = b.ratio_of,
+                            .counts = b.counts,
+                            .pool_digests = (const uint8_t(*)[32])b.digests,
+                            .pool_url = url,
+                            .inline_max = FZ_DRAW_INLINE_MAX},
+                   .in = &in,
+                   .res = &res};
+  pthread_t thread;
+  int threaded = !rc && pthread_create(&thread, NULL, make_record, &rj) == 0;
+  if (!rc && !threaded) make_record(&rj);
+  if (!rc) rc = insert_tasks(db, id, &b, &res, err);
+  if (threaded) pthread_join(thread, NULL);
+  char *text = rj.text;
+  if (!rc && !text) rc = fz_error_set(err, FZ_NOMEM, "", NULL);
+  if (!rc) fz_inspect_hex(res.seed, seed);
   fz_stmt *st;
   if (!rc) rc = fz_db_prepare(db, "INSERT INTO plan_records (plan_id, record, "
                               "record_sm3) VALUES (?, ?, ?)", &st, err);
   if (!rc) {
     fz_stmt_bind_int64(st, 1, id);
     fz_stmt_bind_text(st, 2, text, -1);
-    fz_stmt_bind_text(st, 3, rec_sm3, -1);
+    fz_stmt_bind_text(st, 3, rj.sm3, -1);
     int r = fz_stmt_step(st, err);
     fz_stmt_finalize(st);
     if (r != FZ_STEP_DONE) rc = (fz_err)r;
@@ -946,7 +972,7 @@ fz_err fz_plan_draw(fz_db *db, const fz_principal *by, int64_t id,
   if (!rc)
     rc = fz_inspect_event(db, by, "plan.draw", "plan", id,
                           json_pack("{s:s, s:s, s:I, s:I, s:o, s:o}", "seed",
-                                    seed, "record_sm3", rec_sm3, "selected",
+                                    seed, "record_sm3", rj.sm3, "selected",
                                     (json_int_t)res.npicks, "unstaffed",
                                     (json_int_t)res.nunstaffed, "publish_due",
                                     fz_json_text_or_null(due_text),

@@ -158,6 +158,9 @@ typedef struct fz_draw_meta {
   const uint8_t (*commits)[FZ_DRAW_HASH]; /* nsecrets, commitment order */
   const char *const *ratios;   /* per stratum: the ratio text, or NULL */
   const long long *counts;     /* per stratum: the count, or -1 */
+  const uint8_t (*pool_digests)[FZ_DRAW_HASH]; /* per stratum, as the
+                                  commitment bound them; NULL: computed
+                                  from the pools */
   const char *pool_url;        /* printf pattern with %s for the stratum
                                   key, for pools not inlined; may be NULL */
   size_t inline_max;           /* inline pools up to this size */

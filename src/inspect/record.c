@@ -170,7 +170,10 @@ json_t *fz_draw_record(const fz_draw_meta *meta, const fz_draw_input *in,
                                        ? meta->counts[s]
                                        : (json_int_t)st->n), &bad);
     put(o, "pool_size", json_integer((json_int_t)st->pool_size), &bad);
-    fz_draw_digest(st->pool, st->pool_size * FZ_DRAW_LINE, d);
+    if (meta->pool_digests)
+      memcpy(d, meta->pool_digests[s], sizeof d);
+    else
+      fz_draw_digest(st->pool, st->pool_size * FZ_DRAW_LINE, d);
     put(o, "pool_digest", jhash(d), &bad);
     put(o, "n", json_integer((json_int_t)st->n), &bad);
     if (st->pool_size <= meta->inline_max) {
