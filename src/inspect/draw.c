@@ -4,8 +4,9 @@
  * order.  See draw.h for the bytes that are hashed. */
 #include "inspect/draw.h"
 
+#include "core/digest.h"
+
 #include <limits.h>
-#include <openssl/evp.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,45 +23,16 @@
 
 /* ---- SM3 ---------------------------------------------------------------- */
 
-static EVP_MD *sm3_md;
-static pthread_key_t ctx_key;
-static int ctx_key_ok;
-static pthread_once_t sm3_once = PTHREAD_ONCE_INIT;
-
-static void ctx_release(void *p) { EVP_MD_CTX_free(p); }
-
-/* Fetching once spares OpenSSL 3 a provider look-up per hash; one context
- * per thread, reset with EVP_DigestInit_ex2, spares an allocation. */
-static void sm3_setup(void) {
-  sm3_md = EVP_MD_fetch(NULL, "SM3", NULL);
-  ctx_key_ok = pthread_key_create(&ctx_key, ctx_release) == 0;
+/* out = SM3 of the pieces; all zeros should the library lack SM3 (run
+ * checks first that it cannot). */
+static int sm3(const fz_bytes *piece, int n, uint8_t out[FZ_DRAW_HASH]) {
+  return fz_digest(FZ_HASH_SM3, piece, n, out);
 }
 
-/* This thread's digest context, made on first use and freed when the
- * thread ends.  NULL without SM3 or memory. */
-static EVP_MD_CTX *thread_ctx(void) {
-  pthread_once(&sm3_once, sm3_setup);
-  if (!sm3_md || !ctx_key_ok) return NULL;
-  EVP_MD_CTX *c = pthread_getspecific(ctx_key);
-  if (!c) {
-    c = EVP_MD_CTX_new();
-    if (c && pthread_setspecific(ctx_key, c) != 0) {
-      EVP_MD_CTX_free(c);
-      c = NULL;
-    }
-  }
-  return c;
-}
-
-/* out = SM3(a ‖ b); all zeros should OpenSSL fail (run checks first that it
- * cannot). */
-static void sm3_2(EVP_MD_CTX *c, const void *a, size_t an, const void *b,
-                  size_t bn, uint8_t out[FZ_DRAW_HASH]) {
-  unsigned int len = 0;
-  if (!c || !EVP_DigestInit_ex2(c, sm3_md, NULL) ||
-      !EVP_DigestUpdate(c, a, an) || (bn && !EVP_DigestUpdate(c, b, bn)) ||
-      !EVP_DigestFinal_ex(c, out, &len) || len != FZ_DRAW_HASH)
-    memset(out, 0, FZ_DRAW_HASH);
+/* out = SM3(data[0..len)); 0 as sm3. */
+static int sm3_1(const void *data, size_t len, uint8_t out[FZ_DRAW_HASH]) {
+  fz_bytes piece = {data, len};
+  return sm3(&piece, 1, out);
 }
 
 /* Writes v in decimal without leading zeros; returns the length (≤ 20). */
@@ -78,36 +50,30 @@ static size_t put_decimal(char *out, uint64_t v) {
 void fz_draw_seed(const uint8_t commitment[FZ_DRAW_HASH],
                   const uint8_t (*secrets)[FZ_DRAW_HASH], size_t nsecrets,
                   const char *public_value, uint8_t seed[FZ_DRAW_HASH]) {
-  EVP_MD_CTX *c = thread_ctx();
-  unsigned int len = 0;
-  int ok = c && EVP_DigestInit_ex2(c, sm3_md, NULL) &&
-           EVP_DigestUpdate(c, FZ_DRAW_ALGO, strlen(FZ_DRAW_ALGO)) &&
-           EVP_DigestUpdate(c, commitment, FZ_DRAW_HASH);
-  for (size_t i = 0; ok && i < nsecrets; i++)
-    ok = EVP_DigestUpdate(c, secrets[i], FZ_DRAW_HASH);
-  if (ok && public_value && *public_value)
-    ok = EVP_DigestUpdate(c, public_value, strlen(public_value));
-  if (!ok || !EVP_DigestFinal_ex(c, seed, &len) || len != FZ_DRAW_HASH)
-    memset(seed, 0, FZ_DRAW_HASH);
+  /* The secrets are hashed as one run: they sit side by side in the
+   * array, 32 bytes each. */
+  fz_bytes piece[4] = {{FZ_DRAW_ALGO, strlen(FZ_DRAW_ALGO)},
+                       {commitment, FZ_DRAW_HASH},
+                       {secrets, nsecrets * FZ_DRAW_HASH},
+                       {public_value ? public_value : "",
+                        public_value ? strlen(public_value) : 0}};
+  sm3(piece, 4, seed);
 }
 
 void fz_draw_commit_of(const uint8_t secret[FZ_DRAW_HASH],
                        uint8_t commit[FZ_DRAW_HASH]) {
-  sm3_2(thread_ctx(), secret, FZ_DRAW_HASH, NULL, 0, commit);
+  fz_bytes piece = {secret, FZ_DRAW_HASH};
+  sm3(&piece, 1, commit);
 }
 
 void fz_draw_ticket(const uint8_t seed[FZ_DRAW_HASH], const char *code,
                     size_t len, uint8_t out[FZ_DRAW_HASH]) {
-  uint8_t head[FZ_DRAW_HASH + 1];
-  memcpy(head, seed, FZ_DRAW_HASH);
-  head[FZ_DRAW_HASH] = 'E';
-  sm3_2(thread_ctx(), head, sizeof head, code, len, out);
+  fz_bytes piece[3] = {{seed, FZ_DRAW_HASH}, {"E", 1}, {code, len}};
+  sm3(piece, 3, out);
 }
 
 void fz_draw_rank(const uint8_t seed[FZ_DRAW_HASH], const char *code,
                   size_t len, int64_t officer_id, uint8_t out[FZ_DRAW_HASH]) {
-  EVP_MD_CTX *c = thread_ctx();
-  uint8_t head[FZ_DRAW_HASH + 1];
   /* Ids are positive (draw.h); were one not, it reads as %lld would. */
   char id[21];
   size_t idn;
@@ -117,20 +83,14 @@ void fz_draw_rank(const uint8_t seed[FZ_DRAW_HASH], const char *code,
   } else {
     idn = put_decimal(id, (uint64_t)officer_id);
   }
-  memcpy(head, seed, FZ_DRAW_HASH);
-  head[FZ_DRAW_HASH] = 'O';
-  unsigned int n = 0;
-  if (!c || !EVP_DigestInit_ex2(c, sm3_md, NULL) ||
-      !EVP_DigestUpdate(c, head, sizeof head) ||
-      (len && !EVP_DigestUpdate(c, code, len)) ||
-      !EVP_DigestUpdate(c, id, idn) || !EVP_DigestFinal_ex(c, out, &n) ||
-      n != FZ_DRAW_HASH)
-    memset(out, 0, FZ_DRAW_HASH);
+  fz_bytes piece[4] = {{seed, FZ_DRAW_HASH}, {"O", 1}, {code, len}, {id, idn}};
+  sm3(piece, 4, out);
 }
 
 void fz_draw_digest(const void *lines, size_t len,
                     uint8_t out[FZ_DRAW_HASH]) {
-  sm3_2(thread_ctx(), lines ? lines : "", len, NULL, 0, out);
+  fz_bytes piece = {lines ? lines : "", len};
+  sm3(&piece, 1, out);
 }
 
 /* ---- how many a stratum takes ------------------------------------------- */
@@ -409,11 +369,6 @@ typedef struct tworker {
 
 static void *ticket_thread(void *arg) {
   tworker *w = arg;
-  EVP_MD_CTX *c = thread_ctx();
-  if (!c) {
-    w->rc = FZ_NOMEM;
-    return NULL;
-  }
   uint8_t buf[FZ_DRAW_HASH + 1 + FZ_DRAW_CODE];
   memcpy(buf, w->seed, FZ_DRAW_HASH);
   buf[FZ_DRAW_HASH] = 'E';
@@ -429,10 +384,7 @@ static void *ticket_thread(void *arg) {
     for (size_t g = a; g < b; g++) {
       size_t i = g - w->offset[s];
       memcpy(code, st->pool + i * FZ_DRAW_LINE, FZ_DRAW_CODE);
-      unsigned int hl = 0;
-      if (!EVP_DigestInit_ex2(c, sm3_md, NULL) ||
-          !EVP_DigestUpdate(c, buf, sizeof buf) ||
-          !EVP_DigestFinal_ex(c, x.t, &hl) || hl != FZ_DRAW_HASH) {
+      if (!sm3_1(buf, sizeof buf, x.t)) {
         w->rc = FZ_INTERNAL;
         return NULL;
       }
@@ -524,7 +476,7 @@ static fz_err select_picks(const fz_draw_input *in, size_t threads,
   for (size_t i = 0; i < nt; i++)
     if (w[i].rc) {
       rc = fz_error_set(err, w[i].rc, "", w[i].rc == FZ_NOMEM ? NULL :
-                        "SM3 失败 / SM3 failed in OpenSSL");
+                        "SM3 失败 / SM3 failed");
       goto out;
     }
 
@@ -618,36 +570,36 @@ static const char *pick_code(const teams *t, size_t p) {
   return t->in->strata[pk->stratum].pool + (size_t)pk->index * FZ_DRAW_LINE;
 }
 
-static void rank_full(EVP_MD_CTX *c, const teams *t, const char *code,
+static void rank_full(const teams *t, const char *code,
                       uint32_t o, uint8_t out[FZ_DRAW_HASH]) {
   uint8_t buf[FZ_DRAW_HASH + 1 + FZ_DRAW_CODE + 20];
   memcpy(buf, t->res->seed, FZ_DRAW_HASH);
   buf[FZ_DRAW_HASH] = 'O';
   memcpy(buf + FZ_DRAW_HASH + 1, code, FZ_DRAW_CODE);
   memcpy(buf + FZ_DRAW_HASH + 1 + FZ_DRAW_CODE, t->idstr[o], t->idlen[o]);
-  sm3_2(c, buf, FZ_DRAW_HASH + 1 + FZ_DRAW_CODE + t->idlen[o], NULL, 0, out);
+  sm3_1(buf, FZ_DRAW_HASH + 1 + FZ_DRAW_CODE + t->idlen[o], out);
 }
 
-static int ritem_lt(EVP_MD_CTX *c, const teams *t, const char *code,
+static int ritem_lt(const teams *t, const char *code,
                     const ritem *a, const ritem *b) {
   if (a->hi != b->hi) return a->hi < b->hi;
   uint8_t ra[FZ_DRAW_HASH], rb[FZ_DRAW_HASH];
-  rank_full(c, t, code, a->officer, ra);
-  rank_full(c, t, code, b->officer, rb);
+  rank_full(t, code, a->officer, ra);
+  rank_full(t, code, b->officer, rb);
   int d = memcmp(ra, rb, FZ_DRAW_HASH);
   if (d) return d < 0;
   return t->in->officers[a->officer].id < t->in->officers[b->officer].id;
 }
 
 /* Min-heap of ranks. */
-static void rheap_down(EVP_MD_CTX *c, const teams *t, const char *code,
+static void rheap_down(const teams *t, const char *code,
                        ritem *h, size_t len, size_t i) {
   ritem x = h[i];
   for (;;) {
     size_t ch = 2 * i + 1;
     if (ch >= len) break;
-    if (ch + 1 < len && ritem_lt(c, t, code, &h[ch + 1], &h[ch])) ch++;
-    if (!ritem_lt(c, t, code, &h[ch], &x)) break;
+    if (ch + 1 < len && ritem_lt(t, code, &h[ch + 1], &h[ch])) ch++;
+    if (!ritem_lt(t, code, &h[ch], &x)) break;
     h[i] = h[ch];
     i = ch;
   }
@@ -665,11 +617,6 @@ typedef struct rworker {
 static void *rank_thread(void *arg) {
   rworker *w = arg;
   teams *t = w->t;
-  EVP_MD_CTX *c = thread_ctx();
-  if (!c) {
-    w->rc = FZ_NOMEM;
-    return NULL;
-  }
   uint8_t buf[FZ_DRAW_HASH + 1 + FZ_DRAW_CODE + 20], r[FZ_DRAW_HASH];
   memcpy(buf, t->res->seed, FZ_DRAW_HASH);
   buf[FZ_DRAW_HASH] = 'O';
@@ -700,11 +647,8 @@ static void *rank_thread(void *arg) {
           memcmp(t->conf[cf].code, code, FZ_DRAW_CODE) == 0)
         continue; /* 回避 */
       memcpy(id, t->idstr[o], t->idlen[o]);
-      unsigned int hl = 0;
       size_t len = FZ_DRAW_HASH + 1 + FZ_DRAW_CODE + t->idlen[o];
-      if (!EVP_DigestInit_ex2(c, sm3_md, NULL) ||
-          !EVP_DigestUpdate(c, buf, len) ||
-          !EVP_DigestFinal_ex(c, r, &hl) || hl != FZ_DRAW_HASH) {
+      if (!sm3_1(buf, len, r)) {
         w->rc = FZ_INTERNAL;
         return NULL;
       }
@@ -712,7 +656,7 @@ static void *rank_thread(void *arg) {
       for (int j = 0; j < 8; j++) v = v << 8 | r[j];
       items[n++] = (ritem){.hi = v, .officer = o};
     }
-    for (size_t i = n / 2; i-- > 0;) rheap_down(c, t, code, items, n, i);
+    for (size_t i = n / 2; i-- > 0;) rheap_down(t, code, items, n, i);
     t->nitems[p - t->c0] = n;
   }
   return NULL;
@@ -725,20 +669,20 @@ typedef struct lazy {
   size_t n, h;
 } lazy;
 
-static int64_t nth(EVP_MD_CTX *c, const teams *t, const char *code, lazy *l,
+static int64_t nth(const teams *t, const char *code, lazy *l,
                    size_t j) {
   if (j >= l->n) return -1;
   while (l->n - l->h <= j) {
     ritem top = l->a[0];
     l->a[0] = l->a[--l->h];
     l->a[l->h] = top;
-    if (l->h) rheap_down(c, t, code, l->a, l->h, 0);
+    if (l->h) rheap_down(t, code, l->a, l->h, 0);
   }
   return l->a[l->n - 1 - j].officer;
 }
 
 /* Walks the picks of the chunk in order and makes their teams. */
-static void staff_chunk(EVP_MD_CTX *c, teams *t, fz_draw_result *out) {
+static void staff_chunk(teams *t, fz_draw_result *out) {
   const fz_draw_input *in = t->in;
   size_t ts = (size_t)in->team_size;
   int cap = in->officer_cap, joint = in->ndepartments >= 2;
@@ -753,13 +697,13 @@ static void staff_chunk(EVP_MD_CTX *c, teams *t, fz_draw_result *out) {
      * first, in the plan's order. */
     for (size_t d = 0; joint && ok && d < in->ndepartments; d++) {
       int64_t o;
-      for (size_t j = 0; (o = nth(c, t, code, &l, j)) >= 0; j++)
+      for (size_t j = 0; (o = nth(t, code, &l, j)) >= 0; j++)
         if (t->dept[o] == d && t->count[o] < cap) break;
       if (o < 0) ok = 0;
       else taken[nt++] = (uint32_t)o;
     }
     for (size_t j = 0; ok && nt < ts; j++) {
-      int64_t o = nth(c, t, code, &l, j);
+      int64_t o = nth(t, code, &l, j);
       if (o < 0) break;
       if (t->count[o] >= cap) continue;
       size_t q = 0;
@@ -783,8 +727,6 @@ static fz_err make_teams(const fz_draw_input *in, size_t threads,
   fz_err rc = FZ_OK;
   teams t = {.in = in, .res = out};
   rworker *w = NULL;
-  EVP_MD_CTX *c = thread_ctx();
-  if (!c) goto nomem;
   if (!out->npicks) return FZ_OK;
   if (!(out->team = calloc(out->npicks * ts, sizeof *out->team))) goto nomem;
   if (!m) {
@@ -865,10 +807,10 @@ static fz_err make_teams(const fz_draw_input *in, size_t threads,
     for (size_t i = 0; i < nw; i++)
       if (w[i].rc) {
         rc = fz_error_set(err, w[i].rc, "", w[i].rc == FZ_NOMEM ? NULL :
-                          "SM3 失败 / SM3 failed in OpenSSL");
+                          "SM3 失败 / SM3 failed");
         goto out;
       }
-    staff_chunk(c, &t, out);
+    staff_chunk(&t, out);
     c0 += chunk;
   }
   goto out;
@@ -894,10 +836,10 @@ fz_err fz_draw_run(const fz_draw_input *in, fz_draw_result *out,
   *out = (fz_draw_result){.team_size = in->team_size};
   fz_err rc = check_input(in, err);
   if (rc) return rc;
-  if (!thread_ctx())
+  if (!fz_digest_available(FZ_HASH_SM3))
     return fz_error_set(err, FZ_UNSUPPORTED, "",
-                        "所用 OpenSSL 不支持 SM3 / the OpenSSL in use has no "
-                        "SM3 (or memory ran out)");
+                        "所用密码库不支持 SM3 / the crypto library in use has "
+                        "no SM3");
   size_t threads = thread_count(in->threads);
   fz_draw_seed(in->commitment, in->secrets, in->nsecrets, in->public_value,
                out->seed);

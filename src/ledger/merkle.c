@@ -1,46 +1,18 @@
-/* merkle.c — SM3 and SHA-256 through OpenSSL, and the RFC 9162 §2.1 Merkle
+/* merkle.c — the ledger's hashes (core/digest.h) and the RFC 9162 §2.1 Merkle
  * tree: roots and proofs built from complete subtrees, their verification,
  * and the append stream. */
 #include "ledger/merkle.h"
 
-#include <openssl/evp.h>
-#include <pthread.h>
 #include <string.h>
 
 /* ---- hash functions ---- */
 
-static EVP_MD *md_sm3, *md_sha256;
-static pthread_once_t md_once = PTHREAD_ONCE_INIT;
-
-/* Fetching once, rather than naming the digest on every call, spares
- * OpenSSL 3 a provider look-up per hash. */
-static void md_fetch(void) {
-  md_sm3 = EVP_MD_fetch(NULL, "SM3", NULL);
-  md_sha256 = EVP_MD_fetch(NULL, "SHA2-256", NULL);
-}
-
-static const EVP_MD *md_of(fz_hash_alg alg) {
-  pthread_once(&md_once, md_fetch);
-  switch (alg) {
-  case FZ_HASH_SM3: return md_sm3;
-  case FZ_HASH_SHA256: return md_sha256;
-  }
-  return NULL;
-}
-
-/* out = H(a ‖ b ‖ c); all zeros if OpenSSL fails (see merkle.h). */
+/* out = H(a ‖ b ‖ c); all zeros for an unknown alg (see merkle.h). */
 static void digest3(fz_hash_alg alg, const void *a, size_t an, const void *b,
                     size_t bn, const void *c, size_t cn,
                     uint8_t out[FZ_HASH_LEN]) {
-  const EVP_MD *md = md_of(alg);
-  EVP_MD_CTX *ctx = md ? EVP_MD_CTX_new() : NULL;
-  unsigned int n = 0;
-  if (!ctx || !EVP_DigestInit_ex2(ctx, md, NULL) ||
-      !EVP_DigestUpdate(ctx, a, an) || !EVP_DigestUpdate(ctx, b, bn) ||
-      !EVP_DigestUpdate(ctx, c, cn) || !EVP_DigestFinal_ex(ctx, out, &n) ||
-      n != FZ_HASH_LEN)
-    memset(out, 0, FZ_HASH_LEN);
-  EVP_MD_CTX_free(ctx);
+  fz_bytes piece[3] = {{a, an}, {b, bn}, {c, cn}};
+  fz_digest(alg, piece, 3, out);
 }
 
 fz_err fz_hash_parse(const char *name, fz_hash_alg *alg, fz_error *err) {
@@ -53,9 +25,9 @@ fz_err fz_hash_parse(const char *name, fz_hash_alg *alg, fz_error *err) {
     return fz_error_set(err, FZ_INVALID, "hash",
                         "unknown hash \"%s\": use sm3 or sha256",
                         name ? name : "");
-  if (!md_of(a))
+  if (!fz_digest_available(a))
     return fz_error_set(err, FZ_UNSUPPORTED, "hash",
-                        "the OpenSSL in use has no %s", fz_hash_name(a));
+                        "the crypto library in use has no %s", fz_hash_name(a));
   *alg = a;
   return FZ_OK;
 }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/digest.h"
 #include "core/error.h"
 
 #define FZ_HASH_LEN 32
@@ -17,10 +18,8 @@
  * hashes.  Roots, proofs and streams refuse larger sizes with FZ_RANGE. */
 #define FZ_MERKLE_MAX_SIZE (UINT64_C(1) << 63)
 
-typedef enum fz_hash_alg { FZ_HASH_SM3 = 1, FZ_HASH_SHA256 = 2 } fz_hash_alg;
-
 /* "sm3" / "sha256" → alg; FZ_INVALID naming the accepted names otherwise,
- * FZ_UNSUPPORTED if the OpenSSL in use cannot compute it. */
+ * FZ_UNSUPPORTED if the library in use cannot compute it. */
 fz_err fz_hash_parse(const char *name, fz_hash_alg *alg, fz_error *err);
 
 /* "sm3" or "sha256". */
@@ -35,8 +34,8 @@ int fz_hash_from_hex(const char *hex, uint8_t out[FZ_HASH_LEN]);
 /* Writes h as lower-case hex into out (FZ_HASH_HEX bytes); returns out. */
 char *fz_hash_hex(const uint8_t h[FZ_HASH_LEN], char out[FZ_HASH_HEX]);
 
-/* out = H(data), through OpenSSL EVP.  Should OpenSSL fail (an algorithm
- * fz_hash_parse would refuse, out of memory) out is all zeros. */
+/* out = H(data) (core/digest.h).  For an algorithm fz_hash_parse would
+ * refuse, out is all zeros. */
 void fz_hash(fz_hash_alg alg, const void *data, size_t len,
              uint8_t out[FZ_HASH_LEN]);
 
