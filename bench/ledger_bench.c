@@ -5,6 +5,7 @@
  *   ledger_bench append --db URL [--clients 16] [--events N] [--per-write 1]
  *                       [--dump FILE]
  *   ledger_bench verify --db URL
+ *   ledger_bench ceiling --db URL
  *
  * append: each client thread calls fz_write with a change that appends
  * --per-write inspection-result events (1 is the real shape of a request;
@@ -12,7 +13,12 @@
  * --dump writes the appended rows, read back from ledger_event, one per
  * line: seq, ts, actor, action, object_type, object_id, leaf hash (hex),
  * body, separated by tabs (canonical JSON never holds a raw tab or newline),
- * so that a baseline can insert exactly the same bytes. */
+ * so that a baseline can insert exactly the same bytes.
+ *
+ * ceiling: the hashing alone that any verify must do — one leaf hash per
+ * stored body and one node hash per event — over the bodies held in
+ * memory, on one thread per core: how fast a verify could be were reading
+ * the rows and checking their form free. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -20,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ledger/ledger.h"
 #include "store/writer.h"
@@ -27,7 +34,8 @@
 static const char usage[] =
     "usage: ledger_bench append --db URL [--clients N] [--events N] "
     "[--per-write N] [--dump FILE]\n"
-    "       ledger_bench verify --db URL\n";
+    "       ledger_bench verify --db URL\n"
+    "       ledger_bench ceiling --db URL\n";
 
 typedef struct opts {
   const char *db, *dump;
@@ -278,6 +286,72 @@ static int verify(const opts *o) {
   return 0;
 }
 
+typedef struct share {
+  fz_hash_alg alg;
+  char **body;
+  size_t from, to;
+} share;
+
+static void *hash_share(void *arg) {
+  share *s = arg;
+  uint8_t leaf[FZ_HASH_LEN], node[FZ_HASH_LEN] = {0};
+  for (size_t i = s->from; i < s->to; i++) {
+    fz_merkle_leaf_hash(s->alg, s->body[i], strlen(s->body[i]), leaf);
+    fz_merkle_node_hash(s->alg, node, leaf, node);
+  }
+  return NULL;
+}
+
+static int ceiling(const opts *o) {
+  fz_error e = {0};
+  fz_db *db = NULL;
+  fz_stmt *st = NULL;
+  fz_hash_alg alg;
+  char **body = NULL;
+  size_t n = 0, cap = 0, bytes = 0;
+  if (fz_db_open(o->db, &db, &e) || fz_ledger_alg(db, &alg, &e) ||
+      fz_db_prepare(db, "SELECT body FROM ledger_event ORDER BY seq", &st, &e)) {
+    fprintf(stderr, "ledger_bench: %s\n", e.message);
+    fz_db_close(db);
+    return 2;
+  }
+  while (fz_stmt_step(st, &e) == FZ_STEP_ROW) {
+    if (n == cap) {
+      cap = cap ? 2 * cap : 65536;
+      char **p = realloc(body, cap * sizeof *body);
+      if (!p) break;
+      body = p;
+    }
+    if (!(body[n] = strdup(fz_stmt_column_text(st, 0)))) break;
+    bytes += strlen(body[n++]);
+  }
+  fz_stmt_finalize(st);
+  fz_db_close(db);
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  if (cores < 1) cores = 1;
+  if (cores > 64) cores = 64;
+  share part[64];
+  pthread_t tid[64];
+  double t0 = now_s();
+  for (long i = 0; i < cores; i++) {
+    part[i] = (share){alg, body, n * (size_t)i / (size_t)cores,
+                      n * (size_t)(i + 1) / (size_t)cores};
+    if (pthread_create(&tid[i], NULL, hash_share, &part[i])) {
+      hash_share(&part[i]);
+      tid[i] = 0;
+    }
+  }
+  for (long i = 0; i < cores; i++)
+    if (tid[i]) pthread_join(tid[i], NULL);
+  double secs = now_s() - t0;
+  printf("hashed %zu events (%.0f bytes each on average) in %.3f s on %ld "
+         "threads: %.0f events/s\n", n, n ? (double)bytes / (double)n : 0.0,
+         secs, cores, (double)n / secs);
+  for (size_t i = 0; i < n; i++) free(body[i]);
+  free(body);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   opts o = {.clients = 16, .events = 10000, .per_write = 1};
   int bad = argc < 2;
@@ -293,6 +367,7 @@ int main(int argc, char **argv) {
   }
   if (!bad && o.db && !strcmp(argv[1], "append")) return append(&o);
   if (!bad && o.db && !strcmp(argv[1], "verify")) return verify(&o);
+  if (!bad && o.db && !strcmp(argv[1], "ceiling")) return ceiling(&o);
   fputs(usage, stderr);
   return 2;
 }
