@@ -34,21 +34,6 @@ static void reply_err(fz_req *r, fz_err rc, fz_error *e) {
 
 static void today(char out[11]) { fz_civil_date(fz_now_ms(), out); }
 
-static int id_param(fz_req *r, int64_t *id) {
-  const char *s = fz_req_param(r, "id");
-  char *end;
-  long long v = s && isdigit((unsigned char)*s) && strlen(s) <= 18
-                    ? strtoll(s, &end, 10)
-                    : 0;
-  if (v <= 0 || *end) {
-    fz_reply_error(r, 400, FZ_INVALID, "id", "id 应为正整数 (id is a positive "
-                   "integer)");
-    return 0;
-  }
-  *id = v;
-  return 1;
-}
-
 /* The filters of a list or export; replies 400 naming the parameter. */
 static int query(fz_req *r, fz_disc_query *q, char dk[64], char kind[16]) {
   memset(q, 0, sizeof *q);
@@ -164,7 +149,7 @@ void fz_api_disc_list(fz_req *r) {
 void fz_api_disc_get(fz_req *r) {
   fz_auth a;
   int64_t id;
-  if (!fz_auth_request(r, 0, &a) || !id_param(r, &id)) return;
+  if (!fz_auth_request(r, 0, &a) || !fz_req_id_param(r, "id", &id)) return;
   get_for(r, &a.who, id, 200);
 }
 
@@ -184,7 +169,7 @@ void fz_api_public_benchmarks(fz_req *r) {
 
 void fz_api_public_benchmark(fz_req *r) {
   int64_t id;
-  if (!id_param(r, &id)) return;
+  if (!fz_req_id_param(r, "id", &id)) return;
   get_for(r, NULL, id, 200);
 }
 
@@ -228,7 +213,7 @@ static void change(fz_req *r, int supersede) {
   fz_auth a;
   int64_t old = 0;
   if (!fz_auth_request(r, 0, &a)) return;
-  if (supersede && !id_param(r, &old)) return;
+  if (supersede && !fz_req_id_param(r, "id", &old)) return;
   json_t *body = fz_req_json_body(r, NULL, 0);
   if (!body) return;
   job j = {.by = &a.who, .fam = family(r), .old_id = old, .now = fz_now_ms(),

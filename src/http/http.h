@@ -112,11 +112,12 @@ void fz_reply_static(fz_req *r, int status, const char *content_type,
 
 /* ---- Parameters every API reads (params.c) ----------------------------- */
 
-/* The path parameter name as a positive id into *id; replies 400 naming it
- * and returns 0 otherwise. */
+/* The path parameter name as a record id (1 to 2^31 - 1, the range of
+ * the INTEGER id columns) into *id; replies 400 naming it and returns 0
+ * otherwise. */
 int fz_req_id_param(fz_req *r, const char *name, int64_t *id);
 
-/* The optional query parameter name as a positive id into *id (0 when
+/* The optional query parameter name as a record id into *id (0 when
  * absent); replies 400 naming it and returns 0 otherwise. */
 int fz_req_query_id(fz_req *r, const char *name, int64_t *id);
 

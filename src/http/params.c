@@ -10,29 +10,37 @@
 #define LIMIT_DEFAULT 50
 #define LIMIT_MAX 200
 
-/* 1 and *out when s is a positive decimal integer that fits in 63 bits. */
-static int positive(const char *s, int64_t *out) {
-  if (!s || !isdigit((unsigned char)*s) || strlen(s) > 18) return 0;
+/* Record ids are INTEGER columns, 32 bits on PostgreSQL: a larger number
+ * names no record, and is refused here rather than as a database error. */
+#define ID_MAX 2147483647
+
+/* 1 and *out when s is a decimal integer from 1 to ID_MAX. */
+static int record_id(const char *s, int64_t *out) {
+  if (!s || !isdigit((unsigned char)*s) || strlen(s) > 10) return 0;
   char *end;
   long long v = strtoll(s, &end, 10);
-  if (*end || v <= 0) return 0;
+  if (*end || v <= 0 || v > ID_MAX) return 0;
   *out = v;
   return 1;
 }
 
+/* The 400 for a parameter that is not a record id. */
+static void bad_id(fz_req *r, const char *name) {
+  fz_reply_error(r, 400, FZ_INVALID, name, "%s 应为 1 至 %d 的整数 / %s is "
+                 "an integer from 1 to %d", name, ID_MAX, name, ID_MAX);
+}
+
 int fz_req_id_param(fz_req *r, const char *name, int64_t *id) {
-  if (positive(fz_req_param(r, name), id)) return 1;
-  fz_reply_error(r, 400, FZ_INVALID, name, "%s 应为正整数 / %s is a positive "
-                 "integer", name, name);
+  if (record_id(fz_req_param(r, name), id)) return 1;
+  bad_id(r, name);
   return 0;
 }
 
 int fz_req_query_id(fz_req *r, const char *name, int64_t *id) {
   const char *s = fz_req_query(r, name);
   *id = 0;
-  if (!s || positive(s, id)) return 1;
-  fz_reply_error(r, 400, FZ_INVALID, name, "%s 应为正整数 / %s is a positive "
-                 "integer", name, name);
+  if (!s || record_id(s, id)) return 1;
+  bad_id(r, name);
   return 0;
 }
 
@@ -42,14 +50,14 @@ int fz_req_paging(fz_req *r, const char **cursor, int *limit) {
   int64_t v;
   *cursor = c;
   *limit = LIMIT_DEFAULT;
-  if (c && !positive(c, &v)) {
+  if (c && !record_id(c, &v)) {
     fz_reply_error(r, 400, FZ_INVALID, "cursor", "cursor 应为上一页的 "
                    "next_cursor / cursor is the next_cursor of the page "
                    "before");
     return 0;
   }
   if (l) {
-    if (!positive(l, &v) || v > LIMIT_MAX) {
+    if (!record_id(l, &v) || v > LIMIT_MAX) {
       fz_reply_error(r, 400, FZ_INVALID, "limit", "limit 应为 1 至 %d 的整数 "
                      "/ limit is an integer from 1 to %d", LIMIT_MAX,
                      LIMIT_MAX);

@@ -4,7 +4,6 @@
  * validates and authorises; the rules are in record.c and kinds.c. */
 #include "registry/api.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,19 +27,6 @@ static int kind_of(fz_req *r, fz_reg_kind *k) {
     fz_reply_fz_error(r, &e);
     return 0;
   }
-  return 1;
-}
-
-static int id_param(fz_req *r, const char *name, int64_t *id) {
-  const char *s = fz_req_param(r, name);
-  char *end;
-  long long v = s ? strtoll(s, &end, 10) : 0;
-  if (!s || !isdigit((unsigned char)*s) || *end || v <= 0) {
-    fz_reply_error(r, 400, FZ_INVALID, name, "%s 应为正整数 / %s is a "
-                   "positive integer", name, name);
-    return 0;
-  }
-  *id = v;
   return 1;
 }
 
@@ -182,7 +168,7 @@ void fz_api_reg_get(fz_req *r) {
   fz_reg_kind k;
   fz_auth a;
   int64_t id;
-  if (!kind_of(r, &k) || !fz_auth_request(r, 0, &a) || !id_param(r, "id", &id))
+  if (!kind_of(r, &k) || !fz_auth_request(r, 0, &a) || !fz_req_id_param(r, "id", &id))
     return;
   reply_record(r, &a.who, k, id, 200);
 }
@@ -203,7 +189,7 @@ void fz_api_reg_update(fz_req *r) {
   fz_reg_kind k;
   fz_auth a;
   job j = {.now = fz_now_ms()};
-  if (!kind_of(r, &k) || !fz_auth_request(r, 0, &a) || !id_param(r, "id", &j.id))
+  if (!kind_of(r, &k) || !fz_auth_request(r, 0, &a) || !fz_req_id_param(r, "id", &j.id))
     return;
   j.by = &a.who;
   j.kind = k;
@@ -218,7 +204,7 @@ static void set_active(fz_req *r, int active) {
   fz_reg_kind k;
   fz_auth a;
   job j = {.now = fz_now_ms(), .active = active};
-  if (!kind_of(r, &k) || !fz_auth_request(r, 0, &a) || !id_param(r, "id", &j.id))
+  if (!kind_of(r, &k) || !fz_auth_request(r, 0, &a) || !fz_req_id_param(r, "id", &j.id))
     return;
   json_t *b = fz_req_json_body(r, f, 1);
   if (!b) return;

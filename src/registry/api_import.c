@@ -3,7 +3,6 @@
  * it arrives), then imported in batches through the writer.  Each batch
  * commits with its ledger event, its rejected rows and the import's
  * progress, which GET /api/v1/imports/{id} shows while it runs. */
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -239,29 +238,17 @@ void fz_api_import_list(fz_req *r) {
   fz_reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
-static int import_id(fz_req *r, int64_t *id) {
-  const char *s = fz_req_param(r, "id");
-  char *end;
-  long long v = strtoll(s, &end, 10);
-  if (!isdigit((unsigned char)*s) || *end || v <= 0) {
-    fz_reply_error(r, 400, FZ_INVALID, "id", "id 应为正整数 / a positive integer");
-    return 0;
-  }
-  *id = v;
-  return 1;
-}
-
 void fz_api_import_get(fz_req *r) {
   fz_auth a;
   int64_t id;
-  if (!fz_auth_request(r, 0, &a) || !import_id(r, &id)) return;
+  if (!fz_auth_request(r, 0, &a) || !fz_req_id_param(r, "id", &id)) return;
   reply_import(r, &a.who, id, 200);
 }
 
 void fz_api_import_errors(fz_req *r) {
   fz_auth a;
   int64_t id;
-  if (!fz_auth_request(r, 0, &a) || !import_id(r, &id)) return;
+  if (!fz_auth_request(r, 0, &a) || !fz_req_id_param(r, "id", &id)) return;
   fz_stmt *st;
   fz_error e;
   if (fz_db_prepare(fz_req_db(r),

@@ -89,3 +89,16 @@ def test_server_survives_garbage(api, server):
         except OSError:
             pass
     assert requests.get(server.url + "/api/v1/version", timeout=5).status_code == 200
+
+
+def test_record_ids_beyond_32_bits_are_refused_as_such(api):
+    # Record ids are INTEGER columns (32 bits on PostgreSQL): a larger id in
+    # a path or a cursor names no record and gets a 400 saying the range,
+    # never a database error; the largest id is read and simply not found.
+    for path in ("/public/draws/2147483648", "/public/decisions/30000000000",
+                 "/public/benchmarks/99999999999"):
+        msg = error_of(api.get(path), 400, "invalid_value", "id")
+        assert "2147483647" in msg
+    error_of(api.get("/public/draws/2147483647"), 404, "not_found")
+    error_of(api.get("/public/draws?cursor=2147483648"), 400, "invalid_value", "cursor")
+    error_of(api.get("/public/draws/0"), 400, "invalid_value", "id")
