@@ -49,6 +49,9 @@ static void quiet(void *arg, const char *message) {
 static fz_err map_state(const char *state) {
   if (!state) return FZ_DB;
   if (strncmp(state, "23", 2) == 0) return FZ_CONFLICT; /* integrity */
+  /* A number too large for its column (an id past the 32 bits of INTEGER)
+   * is the caller's bad value, not a failing database. */
+  if (!strcmp(state, "22003")) return FZ_INVALID;
   if (!strcmp(state, "40001") || !strcmp(state, "40P01") ||
       !strcmp(state, "55P03"))
     return FZ_BUSY; /* serialization failure, deadlock, lock timeout */
