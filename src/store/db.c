@@ -77,6 +77,19 @@ fz_err fz_db_exec(fz_db *db, const char *sql, fz_error *err) {
   return db->ops->exec(db, sql, err);
 }
 
+fz_err fz_db_exec_cached(fz_db *db, const char *sql, fz_error *err) {
+  if (db->ops->backend != FZ_BACKEND_SQLITE) return db->ops->exec(db, sql, err);
+  fz_stmt *st;
+  fz_err rc = fz_db_prepare(db, sql, &st, err);
+  if (rc) return rc;
+  int r = fz_stmt_step(st, err);
+  fz_stmt_finalize(st);
+  if (r == FZ_STEP_DONE) return FZ_OK;
+  return r == FZ_STEP_ROW ? fz_dbi_fail(db, err, FZ_INVALID, "%.60s returned "
+                                        "rows", sql)
+                          : (fz_err)r;
+}
+
 /* ---- transactions ------------------------------------------------------ */
 
 fz_err fz_db_begin(fz_db *db, fz_error *err) {

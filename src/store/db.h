@@ -43,6 +43,12 @@ const char *fz_db_errmsg(const fz_db *db);
  * On failure returns FZ_DB and fills *err. */
 fz_err fz_db_exec(fz_db *db, const char *sql, fz_error *err);
 
+/* Runs one statement without parameters or results that a connection runs
+ * over and over (SAVEPOINT, RELEASE): on SQLite through the statement
+ * cache, so that it is parsed once per connection; PostgreSQL cannot
+ * prepare such statements, and runs the text.  Errors as fz_db_exec. */
+fz_err fz_db_exec_cached(fz_db *db, const char *sql, fz_error *err);
+
 /* Transactions.  begin starts a write transaction (SQLite: BEGIN IMMEDIATE,
  * so that writers queue at the start rather than fail at commit). */
 fz_err fz_db_begin(fz_db *db, fz_error *err);
