@@ -61,8 +61,20 @@ static void drop_cache(fz_db *db) {
   db->ncache = 0;
 }
 
+void *fz_db_slot(fz_db *db, fz_db_slot_id id) { return db->slot[id]; }
+
+void fz_db_slot_set(fz_db *db, fz_db_slot_id id, void *p,
+                    void (*free_fn)(void *)) {
+  if (db->slot[id] && db->slot_free[id] && db->slot[id] != p)
+    db->slot_free[id](db->slot[id]);
+  db->slot[id] = p;
+  db->slot_free[id] = free_fn;
+}
+
 void fz_db_close(fz_db *db) {
   if (!db) return;
+  for (int i = 0; i < FZ_DB_SLOT__COUNT; i++)
+    fz_db_slot_set(db, (fz_db_slot_id)i, NULL, NULL);
   drop_cache(db);
   db->ops->close(db);
 }

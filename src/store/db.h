@@ -43,6 +43,20 @@ const char *fz_db_errmsg(const fz_db *db);
  * On failure returns FZ_DB and fills *err. */
 fz_err fz_db_exec(fz_db *db, const char *sql, fz_error *err);
 
+/* The modules that keep state of their own on a connection. */
+typedef enum fz_db_slot_id { FZ_DB_SLOT_LEDGER, FZ_DB_SLOT__COUNT } fz_db_slot_id;
+
+/* The state a module keeps on this connection (NULL until it sets one).
+ * It is a cache the module checks against the database before trusting
+ * it: the connection knows nothing of what it means. */
+void *fz_db_slot(fz_db *db, fz_db_slot_id id);
+
+/* Sets the module's state on this connection to p (owned by the
+ * connection from now on, freed with free_fn when it closes or is
+ * replaced; free_fn may be NULL). */
+void fz_db_slot_set(fz_db *db, fz_db_slot_id id, void *p,
+                    void (*free_fn)(void *));
+
 /* Runs one statement without parameters or results that a connection runs
  * over and over (SAVEPOINT, RELEASE): on SQLite through the statement
  * cache, so that it is parsed once per connection; PostgreSQL cannot
