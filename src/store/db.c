@@ -104,6 +104,19 @@ fz_err fz_db_exec_cached(fz_db *db, const char *sql, fz_error *err) {
 
 /* ---- transactions ------------------------------------------------------ */
 
+fz_err fz_db_read_begin(fz_db *db, int *began, fz_error *err) {
+  *began = 0;
+  if (db->ops->backend != FZ_BACKEND_SQLITE || db->ops->in_tx(db)) return FZ_OK;
+  fz_err rc = fz_db_exec_cached(db, "BEGIN", err);
+  *began = !rc;
+  return rc;
+}
+
+void fz_db_read_end(fz_db *db, int began) {
+  if (began && db->ops->in_tx(db) && fz_db_exec_cached(db, "COMMIT", NULL))
+    db->ops->exec(db, "ROLLBACK", NULL);
+}
+
 fz_err fz_db_begin(fz_db *db, fz_error *err) {
   /* Both backends would quietly accept or reject a nested BEGIN in their
    * own ways; refuse it the same way on both. */

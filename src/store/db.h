@@ -63,6 +63,17 @@ void fz_db_slot_set(fz_db *db, fz_db_slot_id id, void *p,
  * prepare such statements, and runs the text.  Errors as fz_db_exec. */
 fz_err fz_db_exec_cached(fz_db *db, const char *sql, fz_error *err);
 
+/* Groups the reads that follow into one read transaction on SQLite: one
+ * snapshot for all of them, and one lock of the WAL instead of one per
+ * statement.  Nothing on PostgreSQL (a read there costs a round trip per
+ * statement either way) nor when a transaction is already open.  *began
+ * says whether one was started, for fz_db_read_end.  Errors as
+ * fz_db_exec. */
+fz_err fz_db_read_begin(fz_db *db, int *began, fz_error *err);
+
+/* Ends the read transaction fz_db_read_begin started (began 0: nothing). */
+void fz_db_read_end(fz_db *db, int began);
+
 /* Transactions.  begin starts a write transaction (SQLite: BEGIN IMMEDIATE,
  * so that writers queue at the start rather than fail at commit). */
 fz_err fz_db_begin(fz_db *db, fz_error *err);
