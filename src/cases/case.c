@@ -48,9 +48,14 @@ fz_err fz_case_stage_parse(const char *name, fz_case_stage *s, fz_error *err) {
   "c.hearing_chair, c.no_penalty, c.outside_range, c.seizure_extended, "      \
   "c.lenient, c.fine, c.decide_seq, c.published_at, c.withdrawn_at"
 
+/* Copies column i into out, cut to size - 1 bytes (a case is loaded for
+ * every step and every view: a plain copy rather than a printf). */
 static void col(const fz_stmt *st, int i, char *out, size_t size) {
   const char *s = fz_stmt_column_text(st, i);
-  snprintf(out, size, "%s", s ? s : "");
+  size_t n = s ? strlen(s) : 0;
+  if (n >= size) n = size - 1;
+  if (n) memcpy(out, s, n);
+  out[n] = 0;
 }
 
 static int64_t num(const fz_stmt *st, int i) {
