@@ -37,6 +37,9 @@ static int is_kind(const step_ctx *x, const char *kind) {
 
 static fz_err wrong_stage(const step_ctx *x, const char *step_zh,
                           const char *needs, fz_error *err) {
+  /* A dry run leaves steps of another stage out of next_steps without
+   * showing why: the message is not worth writing for each of them. */
+  if (x->dry) return fz_error_set(err, FZ_CONFLICT, "stage", NULL);
   return fz_error_set(err, FZ_CONFLICT, "stage", "案件处于「%s」阶段，不能%s"
                       "（%s）/ the case is %s: this step is not possible now",
                       fz_case_stage_label(x->c.stage), step_zh, needs,
