@@ -110,11 +110,12 @@ fz_err fz_case_date_member(const json_t *body, const char *name,
 fz_err fz_case_text_member(const json_t *body, const char *name, size_t min,
                            const char **out, fz_error *err);
 
-/* Appends to out the steps by may take on case id now: [{step, label,
- * allowed, why}] — steps of another stage are left out; a step refused for
- * the person or a precondition says why. */
-fz_err fz_case_next_steps(fz_db *db, const fz_principal *by, int64_t id,
-                          int64_t now, json_t *out, fz_error *err);
+/* Appends to out the steps by may take now on case c (as fz_case_load read
+ * it for by): [{step, label, allowed, why}] — steps of another stage are
+ * left out; a step refused for the person or a precondition says why. */
+fz_err fz_case_next_steps(fz_db *db, const fz_principal *by,
+                          const fz_case_row *c, int64_t now, json_t *out,
+                          fz_error *err);
 
 /* Evaluates case c's circumstances (discretion.h) with decision_date as
  * the decision's date: a new JSON object into *out.  FZ_MISSING naming

@@ -162,8 +162,8 @@ static json_t *summary(const fz_stmt *st) {
       "updated_at", (json_int_t)fz_stmt_column_int64(st, 21));
 }
 
-fz_err fz_case_get(fz_db *db, const fz_principal *by, int64_t id,
-                   const char *today, json_t **out, fz_error *err) {
+static fz_err case_view(fz_db *db, const fz_principal *by, int64_t id,
+                        const char *today, json_t **out, fz_error *err) {
   fz_case_row c;
   fz_err rc = fz_case_load(db, by, id, &c, err);
   if (rc) return rc;
@@ -235,13 +235,24 @@ fz_err fz_case_get(fz_db *db, const fz_principal *by, int64_t id,
                      "case_alerts WHERE case_id = ? ORDER BY id", id,
                      alert_row, alerts, err);
   if (!rc) rc = deadlines_of(db, id, today, dl, err);
-  if (!rc && by) rc = fz_case_next_steps(db, by, id, fz_now_ms(), next, err);
+  if (!rc && by) rc = fz_case_next_steps(db, by, &c, fz_now_ms(), next, err);
   if (rc) {
     json_decref(o);
     return rc;
   }
   *out = o;
   return FZ_OK;
+}
+
+fz_err fz_case_get(fz_db *db, const fz_principal *by, int64_t id,
+                   const char *today, json_t **out, fz_error *err) {
+  /* The view is a dozen reads: one snapshot of the case for all of them,
+   * so that its steps, deadlines and next steps agree with each other. */
+  int began = 0;
+  fz_err rc = fz_db_read_begin(db, &began, err);
+  if (!rc) rc = case_view(db, by, id, today, out, err);
+  fz_db_read_end(db, began);
+  return rc;
 }
 
 fz_err fz_case_list(fz_db *db, const fz_principal *by, const fz_case_query *q,

@@ -141,6 +141,47 @@ static fz_err store_node(void *ctx, unsigned level, uint64_t index,
   return s == FZ_STEP_DONE ? FZ_OK : (fz_err)s;
 }
 
+/* What an append leaves on its connection for the next one: the stream of
+ * the tree's right edge after it, and the leaf it ended with.  The next
+ * append trusts it only if the ledger still ends with that leaf at that
+ * size (a rolled-back change, another connection's append or a new
+ * database all fail the check), and otherwise reads the edge from the
+ * stored subtrees and the algorithm from meta as before.  A ledger that
+ * still ends with our leaf has the algorithm that hashed it: once events
+ * exist it can never change. */
+typedef struct edge_cache {
+  int valid;
+  uint8_t last_leaf[FZ_HASH_LEN];
+  fz_merkle_stream s; /* s.size leaves, the last one last_leaf */
+} edge_cache;
+
+static edge_cache *edge_of(fz_db *db) {
+  edge_cache *c = fz_db_slot(db, FZ_DB_SLOT_LEDGER);
+  if (!c && (c = calloc(1, sizeof *c)))
+    fz_db_slot_set(db, FZ_DB_SLOT_LEDGER, c, free);
+  return c;
+}
+
+/* The ledger's size and the hash of its last leaf (size 0: none). */
+static fz_err ledger_end(fz_db *db, uint64_t *size, uint8_t last[FZ_HASH_LEN],
+                         fz_error *err) {
+  fz_stmt *st = NULL;
+  fz_err rc = fz_db_prepare(db, "SELECT seq, leaf_hash FROM ledger_event "
+                            "ORDER BY seq DESC LIMIT 1", &st, err);
+  if (rc) return rc;
+  int r = fz_stmt_step(st, err);
+  *size = 0;
+  memset(last, 0, FZ_HASH_LEN);
+  if (r == FZ_STEP_ROW) {
+    size_t len = 0;
+    const void *h = fz_stmt_column_blob(st, 1, &len);
+    *size = (uint64_t)fz_stmt_column_int64(st, 0) + 1;
+    if (h && len == FZ_HASH_LEN) memcpy(last, h, FZ_HASH_LEN);
+  }
+  fz_stmt_finalize(st);
+  return r == FZ_STEP_ROW || r == FZ_STEP_DONE ? FZ_OK : (fz_err)r;
+}
+
 fz_err fz_ledger_append(fz_db *db, const fz_event *ev, int64_t ts,
                         uint64_t *seq, fz_error *err) {
   if (!fz_db_in_transaction(db))
@@ -151,10 +192,16 @@ fz_err fz_ledger_append(fz_db *db, const fz_event *ev, int64_t ts,
   if (fz_db_backend(db) == FZ_BACKEND_PG &&
       (rc = fz_db_query_int64(db, pg_lock_sql, &one, err)))
     return rc;
+  edge_cache *cache = edge_of(db); /* NULL (out of memory): no cache */
   fz_hash_alg alg;
   uint64_t size;
-  if ((rc = fz_ledger_alg(db, &alg, err)) || (rc = fz_ledger_size(db, &size, err)))
-    return rc;
+  uint8_t last[FZ_HASH_LEN];
+  if ((rc = ledger_end(db, &size, last, err))) return rc;
+  int hit = cache && cache->valid && cache->s.size == size &&
+            memcmp(cache->last_leaf, last, FZ_HASH_LEN) == 0;
+  if (cache) cache->valid = 0; /* until this append has stored its event */
+  if (hit) alg = cache->s.alg;
+  else if ((rc = fz_ledger_alg(db, &alg, err))) return rc;
   if (ts == 0) ts = fz_now_ms();
   char *body = fz_event_canonical(ev, size, ts, err);
   if (!body) return err ? err->code : FZ_INVALID;
@@ -163,8 +210,10 @@ fz_err fz_ledger_append(fz_db *db, const fz_event *ev, int64_t ts,
   fz_merkle_leaf_hash(alg, body, strlen(body), leaf);
   fz_merkle_stream s;
   fz_stmt *st = NULL;
-  rc = fz_merkle_stream_resume(&s, alg, size, fz_ledger_node_get, db);
-  if (rc) {
+  if (hit) {
+    s = cache->s;
+  } else if ((rc = fz_merkle_stream_resume(&s, alg, size, fz_ledger_node_get,
+                                           db))) {
     fz_error_set(err, rc, "", "the ledger's subtree hashes for %llu events "
                  "are incomplete; run fazhi ledger verify",
                  (unsigned long long)size);
@@ -188,8 +237,16 @@ fz_err fz_ledger_append(fz_db *db, const fz_event *ev, int64_t ts,
   fz_stmt_bind_text(st, 7, body, -1);
   fz_stmt_bind_blob(st, 8, leaf, FZ_HASH_LEN);
   int r = fz_stmt_step(st, err);
-  if (r != FZ_STEP_DONE) rc = r == FZ_STEP_ROW ? FZ_INTERNAL : (fz_err)r;
-  else if (seq) *seq = size;
+  if (r != FZ_STEP_DONE) {
+    rc = r == FZ_STEP_ROW ? FZ_INTERNAL : (fz_err)r;
+  } else {
+    if (seq) *seq = size;
+    if (cache) {
+      cache->s = s;
+      memcpy(cache->last_leaf, leaf, FZ_HASH_LEN);
+      cache->valid = 1;
+    }
+  }
 out:
   fz_stmt_finalize(st);
   free(body);

@@ -61,8 +61,20 @@ static void drop_cache(fz_db *db) {
   db->ncache = 0;
 }
 
+void *fz_db_slot(fz_db *db, fz_db_slot_id id) { return db->slot[id]; }
+
+void fz_db_slot_set(fz_db *db, fz_db_slot_id id, void *p,
+                    void (*free_fn)(void *)) {
+  if (db->slot[id] && db->slot_free[id] && db->slot[id] != p)
+    db->slot_free[id](db->slot[id]);
+  db->slot[id] = p;
+  db->slot_free[id] = free_fn;
+}
+
 void fz_db_close(fz_db *db) {
   if (!db) return;
+  for (int i = 0; i < FZ_DB_SLOT__COUNT; i++)
+    fz_db_slot_set(db, (fz_db_slot_id)i, NULL, NULL);
   drop_cache(db);
   db->ops->close(db);
 }
@@ -77,7 +89,33 @@ fz_err fz_db_exec(fz_db *db, const char *sql, fz_error *err) {
   return db->ops->exec(db, sql, err);
 }
 
+fz_err fz_db_exec_cached(fz_db *db, const char *sql, fz_error *err) {
+  if (db->ops->backend != FZ_BACKEND_SQLITE) return db->ops->exec(db, sql, err);
+  fz_stmt *st;
+  fz_err rc = fz_db_prepare(db, sql, &st, err);
+  if (rc) return rc;
+  int r = fz_stmt_step(st, err);
+  fz_stmt_finalize(st);
+  if (r == FZ_STEP_DONE) return FZ_OK;
+  return r == FZ_STEP_ROW ? fz_dbi_fail(db, err, FZ_INVALID, "%.60s returned "
+                                        "rows", sql)
+                          : (fz_err)r;
+}
+
 /* ---- transactions ------------------------------------------------------ */
+
+fz_err fz_db_read_begin(fz_db *db, int *began, fz_error *err) {
+  *began = 0;
+  if (db->ops->backend != FZ_BACKEND_SQLITE || db->ops->in_tx(db)) return FZ_OK;
+  fz_err rc = fz_db_exec_cached(db, "BEGIN", err);
+  *began = !rc;
+  return rc;
+}
+
+void fz_db_read_end(fz_db *db, int began) {
+  if (began && db->ops->in_tx(db) && fz_db_exec_cached(db, "COMMIT", NULL))
+    db->ops->exec(db, "ROLLBACK", NULL);
+}
 
 fz_err fz_db_begin(fz_db *db, fz_error *err) {
   /* Both backends would quietly accept or reject a nested BEGIN in their

@@ -43,6 +43,37 @@ const char *fz_db_errmsg(const fz_db *db);
  * On failure returns FZ_DB and fills *err. */
 fz_err fz_db_exec(fz_db *db, const char *sql, fz_error *err);
 
+/* The modules that keep state of their own on a connection. */
+typedef enum fz_db_slot_id { FZ_DB_SLOT_LEDGER, FZ_DB_SLOT__COUNT } fz_db_slot_id;
+
+/* The state a module keeps on this connection (NULL until it sets one).
+ * It is a cache the module checks against the database before trusting
+ * it: the connection knows nothing of what it means. */
+void *fz_db_slot(fz_db *db, fz_db_slot_id id);
+
+/* Sets the module's state on this connection to p (owned by the
+ * connection from now on, freed with free_fn when it closes or is
+ * replaced; free_fn may be NULL). */
+void fz_db_slot_set(fz_db *db, fz_db_slot_id id, void *p,
+                    void (*free_fn)(void *));
+
+/* Runs one statement without parameters or results that a connection runs
+ * over and over (SAVEPOINT, RELEASE): on SQLite through the statement
+ * cache, so that it is parsed once per connection; PostgreSQL cannot
+ * prepare such statements, and runs the text.  Errors as fz_db_exec. */
+fz_err fz_db_exec_cached(fz_db *db, const char *sql, fz_error *err);
+
+/* Groups the reads that follow into one read transaction on SQLite: one
+ * snapshot for all of them, and one lock of the WAL instead of one per
+ * statement.  Nothing on PostgreSQL (a read there costs a round trip per
+ * statement either way) nor when a transaction is already open.  *began
+ * says whether one was started, for fz_db_read_end.  Errors as
+ * fz_db_exec. */
+fz_err fz_db_read_begin(fz_db *db, int *began, fz_error *err);
+
+/* Ends the read transaction fz_db_read_begin started (began 0: nothing). */
+void fz_db_read_end(fz_db *db, int began);
+
 /* Transactions.  begin starts a write transaction (SQLite: BEGIN IMMEDIATE,
  * so that writers queue at the start rather than fail at commit). */
 fz_err fz_db_begin(fz_db *db, fz_error *err);

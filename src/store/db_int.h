@@ -31,6 +31,9 @@ struct fz_db {
   } cache[FZ_STMT_CACHE];
   int ncache;
   uint64_t tick;
+  /* Per-connection state of other modules (fz_db_slot), freed on close. */
+  void *slot[FZ_DB_SLOT__COUNT];
+  void (*slot_free[FZ_DB_SLOT__COUNT])(void *);
 };
 
 /* The common head of every backend's statement. */

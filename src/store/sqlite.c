@@ -1,5 +1,6 @@
 /* sqlite.c — the SQLite backend of db.h. */
 #include <limits.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,7 +118,16 @@ static void sq_close(fz_db *db) {
   free(db);
 }
 
+/* SQLite counts every allocation it makes under one mutex of the whole
+ * process unless told not to; nothing here reads those counts, and with a
+ * writer and the HTTP threads all allocating the mutex is contended.  It
+ * can only be turned off before SQLite initialises (if something else
+ * initialised it first, the call fails and the counts stay on). */
+static void sqlite_setup(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
 static fz_err sq_open(const char *path, fz_db **out, fz_error *err) {
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, sqlite_setup);
   int memory = strcmp(path, ":memory:") == 0;
   fz_err rc = memory ? FZ_OK : check_folder(path, err);
   if (rc) return rc;

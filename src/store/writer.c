@@ -32,13 +32,13 @@ static void run_one(fz_db *db, job *j) {
   fz_error local;
   fz_error *err = j->err ? j->err : &local;
   fz_error_clear(err);
-  fz_err rc = fz_db_exec(db, "SAVEPOINT fz_change", err);
+  fz_err rc = fz_db_exec_cached(db, "SAVEPOINT fz_change", err);
   if (!rc) {
     rc = j->fn(db, j->ctx, err);
     if (rc && err->code == FZ_OK) fz_error_set(err, rc, "", NULL);
-    fz_err undo = rc ? fz_db_exec(db, "ROLLBACK TO SAVEPOINT fz_change", NULL)
+    fz_err undo = rc ? fz_db_exec_cached(db, "ROLLBACK TO SAVEPOINT fz_change", NULL)
                      : FZ_OK;
-    fz_err rel = fz_db_exec(db, "RELEASE SAVEPOINT fz_change", NULL);
+    fz_err rel = fz_db_exec_cached(db, "RELEASE SAVEPOINT fz_change", NULL);
     if (!rc && (undo || rel)) rc = fz_error_set(err, FZ_DB, "", "%s", fz_db_errmsg(db));
   }
   j->rc = rc;
