@@ -191,12 +191,13 @@ void fz_api_reg_by_code(fz_req *r) {
   fz_reg_kind k;
   fz_auth a;
   if (!kind_of(r, &k) || !fz_auth_request(r, 0, &a)) return;
-  int64_t id;
+  json_t *o;
   fz_error e;
-  if (fz_reg_find(fz_req_db(r), &a.who, k, fz_req_param(r, "code"), &id, &e))
+  if (fz_reg_get_by_code(fz_req_db(r), &a.who, k, fz_req_param(r, "code"),
+                         FZ_VIEW_FULL, &o, &e))
     fz_reply_fz_error(r, &e);
   else
-    reply_record(r, &a.who, k, id, 200);
+    fz_reply_json(r, 200, o);
 }
 
 void fz_api_reg_update(fz_req *r) {

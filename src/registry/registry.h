@@ -151,6 +151,14 @@ fz_err fz_reg_get(fz_db *db, const fz_principal *by, fz_reg_kind k, int64_t id,
 fz_err fz_reg_find(fz_db *db, const fz_principal *by, fz_reg_kind k,
                    const char *key, int64_t *id, fz_error *err);
 
+/* The record whose key is key as fz_reg_get gives it, in one query: the
+ * same answers as fz_reg_find and then fz_reg_get (FZ_NOTFOUND when none or
+ * out of scope, then FZ_FORBIDDEN without read_business for a non-public
+ * view).  The caller owns *out. */
+fz_err fz_reg_get_by_code(fz_db *db, const fz_principal *by, fz_reg_kind k,
+                          const char *key, fz_reg_view view, json_t **out,
+                          fz_error *err);
+
 /* What a list asks for.  Strings are borrowed. */
 typedef struct fz_reg_query {
   const char *filter[FZ_REC_MAX_FIELDS]; /* per field; NULL = any */
