@@ -67,6 +67,17 @@ int fz_reg_idx(const fz_rkind *k, const char *name);
 fz_err fz_reg_department_path(fz_db *db, int64_t id, char *buf, size_t size,
                               fz_error *err);
 
+/* Appends " AND <column> starts with prefix" (1 to 6 digits of a GB/T 2260
+ * code) in the form an index can serve, binding the prefix, kept in store
+ * (at least 8 bytes), at binds[(*nbind)++]: a whole county code as
+ * equality, a city's four digits as the expression that migration
+ * 009_registry_list_indexes indexes with the id, so that a page in id
+ * order reads only that city's rows; other lengths as substr, which leaves
+ * a province-wide prefix to the walk in id order. */
+void fz_reg_prefix_sql(fz_buf *sql, const char *column, const char *prefix,
+                       const char **binds, int *nbind, char *store,
+                       size_t store_size);
+
 /* The loaded choices of department kinds ("market", …) and GB/T 4754
  * industries; FZ_NODATA when the data files are missing. */
 fz_err fz_reg_data_load(fz_error *err);

@@ -118,16 +118,28 @@ fz_err fz_reg_department_path(fz_db *db, int64_t id, char *buf, size_t size,
   return (fz_err)r;
 }
 
+void fz_reg_prefix_sql(fz_buf *sql, const char *column, const char *prefix,
+                       const char **binds, int *nbind, char *store,
+                       size_t store_size) {
+  /* A prefix compared with = or substr rather than LIKE: SQLite recompiles
+   * a statement whose LIKE pattern is a bound parameter at each new value,
+   * and neither backend takes a LIKE pattern to an expression index. */
+  snprintf(store, store_size, "%s", prefix);
+  size_t n = strlen(store);
+  if (n == 6)
+    fz_buf_printf(sql, " AND %s = ?", column);
+  else
+    fz_buf_printf(sql, " AND substr(%s, 1, %zu) = ?", column, n);
+  binds[(*nbind)++] = store;
+}
+
 /* " AND <col> starts with the scope's region prefix", when it has one. */
 static void region_scope(const fz_scope *s, const char *column, fz_buf *sql,
                          const char **binds, int *nbind, char *store,
                          size_t store_size) {
   if (!s->region_prefix[0]) return;
-  /* A prefix compared with substr rather than LIKE: SQLite recompiles a
-   * statement whose LIKE pattern is a bound parameter at each new value. */
-  snprintf(store, store_size, "%s", s->region_prefix);
-  fz_buf_printf(sql, " AND substr(%s, 1, %zu) = ?", column, strlen(store));
-  binds[(*nbind)++] = store;
+  fz_reg_prefix_sql(sql, column, s->region_prefix, binds, nbind, store,
+                    store_size);
 }
 
 fz_err fz_reg_scope_departments(fz_db *db, const fz_scope *s,

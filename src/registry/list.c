@@ -182,10 +182,17 @@ static fz_err build(fz_db *db, const fz_principal *by, const fz_rkind *k,
                                 : "行业筛选应为门类字母加可选的大类数字（如 C "
                                   "或 C13） / a section letter and optional "
                                   "division digits");
-      char like[16];
-      snprintf(like, sizeof like, "%s%%", v);
-      fz_buf_printf(&b->sql, " AND t.%s LIKE ?", f->name);
-      bind_text(b, keep(b, like));
+      char col[80];
+      snprintf(col, sizeof col, "t.%s", f->name);
+      if (f->type == FZ_F_REGION) {
+        fz_reg_prefix_sql(&b->sql, col, v, b->binds, &b->nbind,
+                          b->store[b->nstore++], FZ_REC_VALUE_MAX);
+        b->is_int[b->nbind - 1] = 0;
+      } else {
+        /* substr, not LIKE: see fz_reg_prefix_sql. */
+        fz_buf_printf(&b->sql, " AND substr(%s, 1, %zu) = ?", col, n);
+        bind_text(b, keep(b, v));
+      }
     } else if (f->type == FZ_F_TAGS) {
       char esc[FZ_REC_VALUE_MAX], like[FZ_REC_VALUE_MAX + 8];
       like_escape(v, esc, sizeof esc);
