@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/config.h"
 #include "core/error.h"
 #include "core/json.h"
@@ -76,6 +77,10 @@ json_t *fz_req_json_body(fz_req *r, const fz_json_field *fields, size_t n);
 
 /* Replies with a JSON body (stolen: the reply takes the reference). */
 void fz_reply_json(fz_req *r, int status, json_t *body);
+
+/* Replies with JSON text already written to body, whose memory the reply
+ * takes (body is left empty); a buffer with an error replies 500. */
+void fz_reply_json_text(fz_req *r, int status, fz_buf *body);
 
 /* Replies {"error":{"code","message","field"}} with the given status. */
 void fz_reply_error(fz_req *r, int status, fz_err code, const char *field,

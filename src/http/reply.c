@@ -97,6 +97,20 @@ void fz_reply_json(fz_req *r, int status, json_t *body) {
         "application/json; charset=utf-8");
 }
 
+void fz_reply_json_text(fz_req *r, int status, fz_buf *body) {
+  if (body->err || !body->data) {
+    fz_buf_free(body);
+    fz_reply_json(r, status, NULL); /* the out-of-memory answer */
+    return;
+  }
+  size_t len = body->len;
+  char *text = body->data;
+  fz_buf_init(body, 0); /* the response owns the text now */
+  queue(r, status,
+        MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE),
+        "application/json; charset=utf-8");
+}
+
 void fz_reply_error(fz_req *r, int status, fz_err code, const char *field,
                     const char *fmt, ...) {
   char msg[1024];

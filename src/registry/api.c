@@ -158,13 +158,16 @@ void fz_api_reg_list(fz_req *r) {
   fz_auth a;
   if (!kind_of(r, &k) || !fz_auth_request(r, 0, &a)) return;
   fz_reg_query q;
-  json_t *out;
+  fz_buf out;
+  fz_buf_init(&out, 0);
   fz_error e;
   if (fz_reg_query_parse(k, query, r, &q, &e) ||
-      fz_reg_list(fz_req_db(r), &a.who, k, &q, FZ_VIEW_FULL, &out, &e))
+      fz_reg_list_text(fz_req_db(r), &a.who, k, &q, FZ_VIEW_FULL, &out, &e)) {
+    fz_buf_free(&out);
     fz_reply_fz_error(r, &e);
-  else
-    fz_reply_json(r, 200, out);
+  } else {
+    fz_reply_json_text(r, 200, &out);
+  }
 }
 
 void fz_api_reg_create(fz_req *r) {
@@ -191,13 +194,16 @@ void fz_api_reg_by_code(fz_req *r) {
   fz_reg_kind k;
   fz_auth a;
   if (!kind_of(r, &k) || !fz_auth_request(r, 0, &a)) return;
-  json_t *o;
+  fz_buf out;
+  fz_buf_init(&out, 0);
   fz_error e;
   if (fz_reg_get_by_code(fz_req_db(r), &a.who, k, fz_req_param(r, "code"),
-                         FZ_VIEW_FULL, &o, &e))
+                         FZ_VIEW_FULL, &out, &e)) {
+    fz_buf_free(&out);
     fz_reply_fz_error(r, &e);
-  else
-    fz_reply_json(r, 200, o);
+  } else {
+    fz_reply_json_text(r, 200, &out);
+  }
 }
 
 void fz_api_reg_update(fz_req *r) {

@@ -100,14 +100,25 @@ static fz_err cursor_parse(const char *c, int field, int64_t *id, char *value,
   return FZ_OK;
 }
 
-static json_t *cursor_make(const fz_rec_row *row, int field) {
-  char buf[24 + 2 * FZ_REC_VALUE_MAX];
-  int n = snprintf(buf, sizeof buf, "%lld", (long long)row->id);
+#define CURSOR_MAX (24 + 2 * FZ_REC_VALUE_MAX)
+
+/* The cursor after row into buf (CURSOR_MAX bytes). */
+static void cursor_text(const fz_rec_row *row, int field, char *buf) {
+  static const char hex[] = "0123456789abcdef";
+  int n = snprintf(buf, CURSOR_MAX, "%lld", (long long)row->id);
   if (field >= 0) {
     buf[n++] = ':';
-    for (const unsigned char *p = (const unsigned char *)row->v[field]; *p; p++)
-      n += snprintf(buf + n, sizeof buf - (size_t)n, "%02x", *p);
+    for (const unsigned char *p = (const unsigned char *)row->v[field]; *p; p++) {
+      buf[n++] = hex[*p >> 4];
+      buf[n++] = hex[*p & 15];
+    }
+    buf[n] = '\0';
   }
+}
+
+static json_t *cursor_make(const fz_rec_row *row, int field) {
+  char buf[CURSOR_MAX];
+  cursor_text(row, field, buf);
   return json_string(buf);
 }
 
@@ -340,6 +351,54 @@ fz_err fz_reg_list(fz_db *db, const fz_principal *by, fz_reg_kind kind,
   }
   json_decref(p.items);
   json_decref(p.last);
+  return rc;
+}
+
+/* A page being written as JSON text. */
+typedef struct text_page {
+  fz_db *db;
+  const fz_rkind *k;
+  fz_reg_view view;
+  int limit, n, more;
+  fz_buf *out;
+  char last[CURSOR_MAX]; /* the cursor after the last row shown */
+} text_page;
+
+static int add_to_text(void *ctx, const fz_rec_row *row, int field) {
+  text_page *p = ctx;
+  if (p->n == p->limit) {
+    p->more = 1;
+    return 1;
+  }
+  if (p->n++) fz_buf_append(p->out, ",", 1);
+  fz_rec_json_text(p->db, p->k, row, p->view, p->out);
+  cursor_text(row, field, p->last);
+  return p->out->err != FZ_OK;
+}
+
+fz_err fz_reg_list_text(fz_db *db, const fz_principal *by, fz_reg_kind kind,
+                        const fz_reg_query *q, fz_reg_view view, fz_buf *out,
+                        fz_error *err) {
+  const fz_rkind *k = fz_reg_kind_get(kind);
+  text_page *p = malloc(sizeof *p);
+  if (!p) return fz_error_set(err, FZ_NOMEM, "", NULL);
+  *p = (text_page){db, k, view, q->limit, 0, 0, out, ""};
+  fz_buf_puts(out, "{\"items\":[");
+  fz_err rc = scan(db, by, k, q, q->limit, view, add_to_text, p, err);
+  if (!rc) {
+    fz_buf_puts(out, "],\"next_cursor\":");
+    if (p->more && p->n) {
+      /* A cursor is digits, ':' and hex: nothing in it to escape. */
+      fz_buf_append(out, "\"", 1);
+      fz_buf_puts(out, p->last);
+      fz_buf_append(out, "\"", 1);
+    } else {
+      fz_buf_puts(out, "null");
+    }
+    fz_buf_append(out, "}", 1);
+    if (out->err) rc = fz_error_set(err, out->err, "", NULL);
+  }
+  free(p);
   return rc;
 }
 
