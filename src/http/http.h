@@ -68,6 +68,17 @@ fz_err fz_req_write(fz_req *r, fz_write_fn fn, void *ctx, fz_error *err);
  * and given back when the handler returns.  Never NULL. */
 fz_db *fz_req_db(fz_req *r);
 
+/* The same connection for a handler that only reads: on SQLite its reads
+ * until the handler returns share one read transaction (one snapshot, and
+ * one round of locks instead of one per statement).  Only for handlers
+ * that neither write on it nor read after fz_req_write (the snapshot would
+ * not show the write).  Never NULL. */
+fz_db *fz_req_db_read(fz_req *r);
+
+/* Ends the read transaction of fz_req_db_read, if any (the server does so
+ * before it gives the connection back). */
+void fz_req_db_read_end(fz_req *r);
+
 /* Parses the body as a JSON object holding only the given fields.  Returns
  * the object (owned by the request; do not decref) or NULL after replying
  * with the right 4xx: 400 malformed JSON or wrong type, 415 not JSON,

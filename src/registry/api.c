@@ -156,7 +156,9 @@ static void reply_record(fz_req *r, const fz_principal *by, fz_reg_kind k,
 void fz_api_reg_list(fz_req *r) {
   fz_reg_kind k;
   fz_auth a;
-  if (!kind_of(r, &k) || !fz_auth_request(r, 0, &a)) return;
+  if (!kind_of(r, &k)) return;
+  fz_req_db_read(r); /* the token and the page read in one snapshot */
+  if (!fz_auth_request(r, 0, &a)) return;
   fz_reg_query q;
   fz_buf out;
   fz_buf_init(&out, 0);
@@ -193,7 +195,9 @@ void fz_api_reg_get(fz_req *r) {
 void fz_api_reg_by_code(fz_req *r) {
   fz_reg_kind k;
   fz_auth a;
-  if (!kind_of(r, &k) || !fz_auth_request(r, 0, &a)) return;
+  if (!kind_of(r, &k)) return;
+  fz_req_db_read(r); /* the token and the record read in one snapshot */
+  if (!fz_auth_request(r, 0, &a)) return;
   fz_buf out;
   fz_buf_init(&out, 0);
   fz_error e;
