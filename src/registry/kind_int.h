@@ -39,6 +39,10 @@ struct fz_rkind {
    * certificate's state today); NULL = none. */
   fz_err (*decorate)(fz_db *db, const fz_rview *r, fz_reg_view view, json_t *o,
                      fz_error *err);
+  /* The same members appended as JSON text (",\"name\":value…") for a
+   * list's page, when the kind has such a writer; NULL = the page makes
+   * them with decorate. */
+  void (*decorate_text)(const fz_rview *r, fz_reg_view view, fz_buf *out);
   /* The field naming the record this one hangs from (a department's
    * parent, an officer's department, a conflict's officer), of kind
    * parent_kind: a change may only hang it from a record the actor can

@@ -296,7 +296,13 @@ static fz_err scan(fz_db *db, const fz_principal *by, const fz_rkind *k,
     return fz_error_set(err, FZ_FORBIDDEN, "",
                         "此账号无权查看业务数据 / this account may not read "
                         "business data (read_business)");
-  built *b = calloc(1, sizeof *b);
+  /* Not zeroed: build sets what it uses (a zeroed store costs more than
+   * the page of a list's query). */
+  built *b = malloc(sizeof *b);
+  if (b) {
+    b->nbind = b->nstore = 0;
+    fz_buf_init(&b->sql, 16384);
+  }
   fz_rec_row *row = malloc(sizeof *row);
   fz_stmt *st = NULL;
   fz_err rc = b && row ? FZ_OK : fz_error_set(err, FZ_NOMEM, "", NULL);
@@ -372,7 +378,8 @@ static int add_to_text(void *ctx, const fz_rec_row *row, int field) {
   }
   if (p->n++) fz_buf_append(p->out, ",", 1);
   fz_rec_json_text(p->db, p->k, row, p->view, p->out);
-  cursor_text(row, field, p->last);
+  /* Only the page's last row can be followed by a next page. */
+  if (p->n == p->limit) cursor_text(row, field, p->last);
   return p->out->err != FZ_OK;
 }
 

@@ -71,6 +71,9 @@ json_t *fz_rec_json(fz_db *db, const fz_rkind *k, const fz_rec_row *row,
 fz_err fz_rec_json_text(fz_db *db, const fz_rkind *k, const fz_rec_row *row,
                         fz_reg_view view, fz_buf *out);
 
+/* Appends s[0..n) as a JSON string, escaped as jansson escapes it. */
+void fz_rec_text_string(fz_buf *b, const char *s, size_t n);
+
 /* by's scope restriction (" AND …" on alias t), for the CLI nothing. */
 fz_err fz_rec_scope_sql(fz_db *db, const fz_principal *by, const fz_rkind *k,
                         fz_buf *sql, const char **binds, int *nbind,

@@ -526,9 +526,9 @@ static int utf8_ok(const unsigned char *s, size_t n) {
   return 1;
 }
 
-/* Appends s[0..n) as a JSON string, escaped as jansson's compact dump
- * escapes it: the quote, the backslash and the control characters. */
-static void text_string(fz_buf *b, const char *s, size_t n) {
+/* Escaped as jansson's compact dump escapes: the quote, the backslash and
+ * the control characters. */
+void fz_rec_text_string(fz_buf *b, const char *s, size_t n) {
   static const char hex[] = "0123456789ABCDEF";
   fz_buf_append(b, "\"", 1);
   size_t run = 0;
@@ -559,10 +559,17 @@ static void text_string(fz_buf *b, const char *s, size_t n) {
   fz_buf_append(b, "\"", 1);
 }
 
+/* Appends v in decimal: a page writes three numbers a row, and snprintf
+ * would parse its format for each. */
 static void text_int(fz_buf *b, long long v) {
   char num[24];
-  int n = snprintf(num, sizeof num, "%lld", v);
-  fz_buf_append(b, num, (size_t)n);
+  size_t i = sizeof num;
+  unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
+                               : (unsigned long long)v;
+  do num[--i] = (char)('0' + u % 10);
+  while (u /= 10);
+  if (v < 0) num[--i] = '-';
+  fz_buf_append(b, num + i, sizeof num - i);
 }
 
 /* Appends ,"name": and the value of field f as shown() makes it, or nothing
@@ -598,14 +605,14 @@ static void text_member(fz_buf *b, const fz_rfield *f, const char *v,
       size_t n = strcspn(p, ";");
       if (utf8_ok((const unsigned char *)p, n)) {
         if (!first) fz_buf_append(b, ",", 1);
-        text_string(b, p, n);
+        fz_rec_text_string(b, p, n);
         first = 0;
       }
       p += n + (p[n] == ';');
     }
     fz_buf_append(b, "]", 1);
   } else {
-    text_string(b, str, strlen(str));
+    fz_rec_text_string(b, str, strlen(str));
   }
 }
 
@@ -625,7 +632,10 @@ fz_err fz_rec_json_text(fz_db *db, const fz_rkind *k, const fz_rec_row *row,
     fz_buf_puts(out, ",\"updated_at\":");
     text_int(out, (long long)row->updated_at);
   }
-  if (k->decorate) {
+  if (k->decorate_text) {
+    fz_rview rv = {row->id, (const char *const *)row->v};
+    k->decorate_text(&rv, view, out);
+  } else if (k->decorate) {
     /* What a kind adds is made as JSON by its hook and written member by
      * member, after the fields as in fz_rec_json.  A hook may read what the
      * object holds already: an officer's certificate state reads "active",
@@ -646,7 +656,7 @@ fz_err fz_rec_json_text(fz_db *db, const fz_rkind *k, const fz_rec_row *row,
       char *t = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
       if (!t) continue;
       fz_buf_append(out, ",", 1);
-      text_string(out, key, strlen(key));
+      fz_rec_text_string(out, key, strlen(key));
       fz_buf_append(out, ":", 1);
       fz_buf_puts(out, t);
       free(t);
