@@ -22,6 +22,8 @@
 #           ?kind=个体工商户&region_code=2102, and the first query for the
 #           last city in code order (葫芦岛, 2114), whose entities come last
 #           in the file and so have the highest ids; then the server's RSS.
+#           GET /api/v1/health (one SQLite read, no session) in the same
+#           run is the yardstick of what the machine gives HTTP at all.
 #           Skipped, with the reason, while the server has no such endpoint.
 #
 # Settings (environment): ROWS (default 5000000), BENCH_SECONDS (15),
@@ -32,7 +34,10 @@
 #   RESULT name=entity_list value=<req/s> unit=req/s
 #   RESULT name=entity_list_kind value=<req/s> unit=req/s
 #   RESULT name=entity_list_last_city value=<req/s> unit=req/s
+#   RESULT name=health value=<req/s> unit=req/s
 #   RSS_MB=<server RSS after the runs>
+# and the machine's load average before the import and around the HTTP runs
+# (a shared machine's figures are only comparable at a similar load).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${ROWS:-5000000}
@@ -66,6 +71,7 @@ json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[
 
 echo "machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo))," \
   "$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r)"
+load() { cut -d' ' -f1-3 /proc/loadavg; }
 echo "disk: $(findmnt -no SOURCE,FSTYPE --target "$tmp"), $(df -h --output=avail "$tmp" | tail -1 | tr -d ' ') free;" \
   "sqlite3 $(sqlite3 --version | cut -d' ' -f1)"
 
@@ -79,6 +85,7 @@ echo "generated $rows entities: $(du -h "$csv" | cut -f1) of CSV in $(calc %.1f 
   "($(wc -l < "$tmp/codes.txt") codes kept for look-ups)"
 
 # ---- fazhi import --------------------------------------------------------------
+echo "load average before the import: $(load)"
 db="sqlite:$tmp/fazhi.db"
 "$build/fazhi" init --db "$db" --demo >/dev/null
 t0=$(now)
@@ -169,13 +176,17 @@ for u in "$list1" "$list2" "$list3"; do
 done
 export FZ_CODES=$tmp/codes.txt FZ_TOKEN=$token
 rps "$base/version" -H "$auth" >/dev/null  # warm-up of pools
+echo "load average before the HTTP runs: $(load)"
+health=$(rps "$base/health")
 lookup=$(rps "http://127.0.0.1:$port" -s "$tmp/lookup.lua")
 l1=$(rps "$list1" -H "$auth")
 l2=$(rps "$list2" -H "$auth")
 l3=$(rps "$list3" -H "$auth")
 rss=$(ps -o rss= -p "$server" | awk '{printf "%.0f", $1 / 1024}')
 
-printf '%12s req/s  %s\n' "$lookup" "GET /api/v1/entities/code/{uscc} (random of $(wc -l < "$tmp/codes.txt"))" \
+echo "load average after the HTTP runs: $(load)"
+printf '%12s req/s  %s\n' "$health" "GET /api/v1/health (the yardstick)" \
+  "$lookup" "GET /api/v1/entities/code/{uscc} (random of $(wc -l < "$tmp/codes.txt"))" \
   "$l1" "GET /api/v1/entities?region_code=2101&credit_grade=A&limit=20" \
   "$l2" "GET /api/v1/entities?kind=个体工商户&region_code=2102" \
   "$l3" "GET /api/v1/entities?region_code=2114&credit_grade=A&limit=20"
@@ -184,4 +195,5 @@ echo "RESULT name=entity_lookup value=$lookup unit=req/s"
 echo "RESULT name=entity_list value=$l1 unit=req/s"
 echo "RESULT name=entity_list_kind value=$l2 unit=req/s"
 echo "RESULT name=entity_list_last_city value=$l3 unit=req/s"
+echo "RESULT name=health value=$health unit=req/s"
 echo "RSS_MB=$rss"

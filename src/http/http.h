@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/config.h"
 #include "core/error.h"
 #include "core/json.h"
@@ -67,6 +68,17 @@ fz_err fz_req_write(fz_req *r, fz_write_fn fn, void *ctx, fz_error *err);
  * and given back when the handler returns.  Never NULL. */
 fz_db *fz_req_db(fz_req *r);
 
+/* The same connection for a handler that only reads: on SQLite its reads
+ * until the handler returns share one read transaction (one snapshot, and
+ * one round of locks instead of one per statement).  Only for handlers
+ * that neither write on it nor read after fz_req_write (the snapshot would
+ * not show the write).  Never NULL. */
+fz_db *fz_req_db_read(fz_req *r);
+
+/* Ends the read transaction of fz_req_db_read, if any (the server does so
+ * before it gives the connection back). */
+void fz_req_db_read_end(fz_req *r);
+
 /* Parses the body as a JSON object holding only the given fields.  Returns
  * the object (owned by the request; do not decref) or NULL after replying
  * with the right 4xx: 400 malformed JSON or wrong type, 415 not JSON,
@@ -76,6 +88,10 @@ json_t *fz_req_json_body(fz_req *r, const fz_json_field *fields, size_t n);
 
 /* Replies with a JSON body (stolen: the reply takes the reference). */
 void fz_reply_json(fz_req *r, int status, json_t *body);
+
+/* Replies with JSON text already written to body, whose memory the reply
+ * takes (body is left empty); a buffer with an error replies 500. */
+void fz_reply_json_text(fz_req *r, int status, fz_buf *body);
 
 /* Replies {"error":{"code","message","field"}} with the given status. */
 void fz_reply_error(fz_req *r, int status, fz_err code, const char *field,

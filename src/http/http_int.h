@@ -13,6 +13,7 @@ struct fz_req {
   struct MHD_Connection *conn;
   const fz_app *app;
   fz_db *db;                /* taken lazily by fz_req_db */
+  int snapshot;             /* db holds the read transaction of fz_req_db_read */
   fz_arena *arena;
   const char *method, *path;
   const fz_route *route;

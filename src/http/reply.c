@@ -44,6 +44,34 @@ fz_db *fz_req_db(fz_req *r) {
   return r->db;
 }
 
+/* Runs one statement without parameters or rows, prepared once per
+ * connection by the statement cache. */
+static fz_err run_cached(fz_db *db, const char *sql) {
+  fz_stmt *st;
+  fz_error e;
+  fz_err rc = fz_db_prepare(db, sql, &st, &e);
+  if (rc) return rc;
+  int r = fz_stmt_step(st, &e);
+  fz_stmt_finalize(st);
+  return r == FZ_STEP_DONE ? FZ_OK : (fz_err)r;
+}
+
+fz_db *fz_req_db_read(fz_req *r) {
+  fz_db *db = fz_req_db(r);
+  /* A deferred BEGIN takes no lock: the first read takes the snapshot.
+   * PostgreSQL would pay a round trip for each of BEGIN and COMMIT. */
+  if (!r->snapshot && fz_db_backend(db) == FZ_BACKEND_SQLITE &&
+      !fz_db_in_transaction(db) && run_cached(db, "BEGIN") == FZ_OK)
+    r->snapshot = 1;
+  return db;
+}
+
+void fz_req_db_read_end(fz_req *r) {
+  if (!r->snapshot) return;
+  r->snapshot = 0;
+  if (run_cached(r->db, "COMMIT")) fz_db_rollback(r->db);
+}
+
 int fz_http_status(fz_err code) {
   switch (code) {
   case FZ_OK: return 200;
@@ -94,6 +122,20 @@ void fz_reply_json(fz_req *r, int status, json_t *body) {
   queue(r, status,
         MHD_create_response_from_buffer(strlen(text), text,
                                         MHD_RESPMEM_MUST_FREE),
+        "application/json; charset=utf-8");
+}
+
+void fz_reply_json_text(fz_req *r, int status, fz_buf *body) {
+  if (body->err || !body->data) {
+    fz_buf_free(body);
+    fz_reply_json(r, status, NULL); /* the out-of-memory answer */
+    return;
+  }
+  size_t len = body->len;
+  char *text = body->data;
+  fz_buf_init(body, 0); /* the response owns the text now */
+  queue(r, status,
+        MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE),
         "application/json; charset=utf-8");
 }
 

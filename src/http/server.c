@@ -173,6 +173,7 @@ static void dispatch(fz_req *r) {
   }
   r->route->handler(r);
   if (r->db) {
+    fz_req_db_read_end(r);
     fz_pool_put(r->app->pool, r->db);
     r->db = NULL;
   }
@@ -247,7 +248,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
          "req=%s method=%s path=%s status=%d ms=%.3f%s", r->id, r->method,
          shown, r->status, ms_since(&r->start),
          toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
-  if (r->db) fz_pool_put(r->app->pool, r->db);
+  if (r->db) {
+    fz_req_db_read_end(r);
+    fz_pool_put(r->app->pool, r->db);
+  }
   req_free(r);
   *con_cls = NULL;
   atomic_fetch_sub(&s->active, 1);

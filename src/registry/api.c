@@ -142,15 +142,20 @@ static void reply_record(fz_req *r, const fz_principal *by, fz_reg_kind k,
 void fz_api_reg_list(fz_req *r) {
   fz_reg_kind k;
   fz_auth a;
-  if (!kind_of(r, &k) || !fz_auth_request(r, 0, &a)) return;
+  if (!kind_of(r, &k)) return;
+  fz_req_db_read(r); /* the token and the page read in one snapshot */
+  if (!fz_auth_request(r, 0, &a)) return;
   fz_reg_query q;
-  json_t *out;
+  fz_buf out;
+  fz_buf_init(&out, 0);
   fz_error e;
   if (fz_reg_query_parse(k, query, r, &q, &e) ||
-      fz_reg_list(fz_req_db(r), &a.who, k, &q, FZ_VIEW_FULL, &out, &e))
+      fz_reg_list_text(fz_req_db(r), &a.who, k, &q, FZ_VIEW_FULL, &out, &e)) {
+    fz_buf_free(&out);
     fz_reply_fz_error(r, &e);
-  else
-    fz_reply_json(r, 200, out);
+  } else {
+    fz_reply_json_text(r, 200, &out);
+  }
 }
 
 void fz_api_reg_create(fz_req *r) {
@@ -176,13 +181,19 @@ void fz_api_reg_get(fz_req *r) {
 void fz_api_reg_by_code(fz_req *r) {
   fz_reg_kind k;
   fz_auth a;
-  if (!kind_of(r, &k) || !fz_auth_request(r, 0, &a)) return;
-  int64_t id;
+  if (!kind_of(r, &k)) return;
+  fz_req_db_read(r); /* the token and the record read in one snapshot */
+  if (!fz_auth_request(r, 0, &a)) return;
+  fz_buf out;
+  fz_buf_init(&out, 0);
   fz_error e;
-  if (fz_reg_find(fz_req_db(r), &a.who, k, fz_req_param(r, "code"), &id, &e))
+  if (fz_reg_get_by_code(fz_req_db(r), &a.who, k, fz_req_param(r, "code"),
+                         FZ_VIEW_FULL, &out, &e)) {
+    fz_buf_free(&out);
     fz_reply_fz_error(r, &e);
-  else
-    reply_record(r, &a.who, k, id, 200);
+  } else {
+    fz_reply_json_text(r, 200, &out);
+  }
 }
 
 void fz_api_reg_update(fz_req *r) {

@@ -40,7 +40,11 @@ struct fz_import {
   fz_import_stats stats;
   int64_t now;
   fz_rec_row row; /* scratch */
+  int bulk;       /* the connection's cache is raised for bulk batches */
 };
+
+/* Batches at least this large are a bulk load (see bulk_settings). */
+#define FZ_IMPORT_BULK_ROWS 20000
 
 /* Column headers that are accepted and ignored: what an export adds. */
 static int ignored_column(const char *name) {
@@ -190,6 +194,27 @@ static fz_err flush_refusals(fz_import *im, fz_db *db, size_t *next,
   return FZ_OK;
 }
 
+/* SQLite's page cache (2 MiB by default) is far smaller than what a batch
+ * of a bulk file changes in the table and its indexes: it would write
+ * pages out to the WAL in the middle of the batch, again and again, where
+ * a cache that holds the batch writes each page once, at the commit.  And
+ * each insert's statement journal (ON CONFLICT may undo a row half
+ * written) goes to a temporary file, six writes a row, unless temporary
+ * data stays in memory.  So a batch of FZ_IMPORT_BULK_ROWS or more sets a
+ * 256 MiB cache and temporary data in memory on its connection, for the
+ * rest of the connection's life: the command line's import, whose
+ * connection ends with it.  The server's batches are smaller and leave the
+ * writer's connection as it is. */
+static fz_err bulk_settings(fz_import *im, fz_db *db, fz_error *err) {
+  if (im->bulk || im->nrows < FZ_IMPORT_BULK_ROWS ||
+      fz_db_backend(db) != FZ_BACKEND_SQLITE)
+    return FZ_OK;
+  fz_err rc = fz_db_exec(db, "PRAGMA cache_size = -262144; "
+                             "PRAGMA temp_store = MEMORY", err);
+  if (!rc) im->bulk = 1;
+  return rc;
+}
+
 fz_err fz_import_write(fz_db *db, void *ctx, fz_error *err) {
   fz_import *im = ctx;
   if (!im->nrows && !im->nrefused) return FZ_OK;
@@ -199,7 +224,8 @@ fz_err fz_import_write(fz_db *db, void *ctx, fz_error *err) {
   int64_t id = 0, first_id = 0;
   long long inserted = 0, rejected_before = im->stats.rejected;
   size_t next_refusal = 0;
-  fz_err rc = fz_rec_next_id(db, k, &id, err);
+  fz_err rc = bulk_settings(im, db, err);
+  if (!rc) rc = fz_rec_next_id(db, k, &id, err);
   if (!rc) rc = fz_rec_insert_prepare(db, k, &st, err);
   first_id = id;
   const char *v[FZ_REC_MAX_FIELDS];

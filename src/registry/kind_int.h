@@ -39,6 +39,10 @@ struct fz_rkind {
    * certificate's state today); NULL = none. */
   fz_err (*decorate)(fz_db *db, const fz_rview *r, fz_reg_view view, json_t *o,
                      fz_error *err);
+  /* The same members appended as JSON text (",\"name\":value…") for a
+   * list's page, when the kind has such a writer; NULL = the page makes
+   * them with decorate. */
+  void (*decorate_text)(const fz_rview *r, fz_reg_view view, fz_buf *out);
   /* The field naming the record this one hangs from (a department's
    * parent, an officer's department, a conflict's officer), of kind
    * parent_kind: a change may only hang it from a record the actor can
@@ -66,6 +70,17 @@ int fz_reg_idx(const fz_rkind *k, const char *name);
  * FZ_NOTFOUND. */
 fz_err fz_reg_department_path(fz_db *db, int64_t id, char *buf, size_t size,
                               fz_error *err);
+
+/* Appends " AND <column> starts with prefix" (1 to 6 digits of a GB/T 2260
+ * code) in the form an index can serve, binding the prefix, kept in store
+ * (at least 8 bytes), at binds[(*nbind)++]: a whole county code as
+ * equality, a city's four digits as the expression that migration
+ * 009_registry_list_indexes indexes with the id, so that a page in id
+ * order reads only that city's rows; other lengths as substr, which leaves
+ * a province-wide prefix to the walk in id order. */
+void fz_reg_prefix_sql(fz_buf *sql, const char *column, const char *prefix,
+                       const char **binds, int *nbind, char *store,
+                       size_t store_size);
 
 /* The loaded choices of department kinds ("market", …) and GB/T 4754
  * industries; FZ_NODATA when the data files are missing. */

@@ -118,16 +118,28 @@ fz_err fz_reg_department_path(fz_db *db, int64_t id, char *buf, size_t size,
   return (fz_err)r;
 }
 
+void fz_reg_prefix_sql(fz_buf *sql, const char *column, const char *prefix,
+                       const char **binds, int *nbind, char *store,
+                       size_t store_size) {
+  /* A prefix compared with = or substr rather than LIKE: SQLite recompiles
+   * a statement whose LIKE pattern is a bound parameter at each new value,
+   * and neither backend takes a LIKE pattern to an expression index. */
+  snprintf(store, store_size, "%s", prefix);
+  size_t n = strlen(store);
+  if (n == 6)
+    fz_buf_printf(sql, " AND %s = ?", column);
+  else
+    fz_buf_printf(sql, " AND substr(%s, 1, %zu) = ?", column, n);
+  binds[(*nbind)++] = store;
+}
+
 /* " AND <col> starts with the scope's region prefix", when it has one. */
 static void region_scope(const fz_scope *s, const char *column, fz_buf *sql,
                          const char **binds, int *nbind, char *store,
                          size_t store_size) {
   if (!s->region_prefix[0]) return;
-  /* A prefix compared with substr rather than LIKE: SQLite recompiles a
-   * statement whose LIKE pattern is a bound parameter at each new value. */
-  snprintf(store, store_size, "%s", s->region_prefix);
-  fz_buf_printf(sql, " AND substr(%s, 1, %zu) = ?", column, strlen(store));
-  binds[(*nbind)++] = store;
+  fz_reg_prefix_sql(sql, column, s->region_prefix, binds, nbind, store,
+                    store_size);
 }
 
 fz_err fz_reg_scope_departments(fz_db *db, const fz_scope *s,
@@ -372,14 +384,30 @@ static fz_err check_entity(fz_db *db, const fz_rview *r, fz_error *err) {
   return FZ_OK;
 }
 
+/* The full name of the region of entity r ("辽宁省沈阳市和平区") into
+ * full, or NULL when the code names no region. */
+static const char *entity_region_name(const fz_rview *r, char *full,
+                                      size_t size) {
+  const char *name = r->v[3] ? fz_region_name(r->v[3]) : NULL;
+  if (name && fz_region_full_name(r->v[3], full, size) == FZ_OK) name = full;
+  return name;
+}
+
 static fz_err decorate_entity(fz_db *db, const fz_rview *r, fz_reg_view view,
                               json_t *o, fz_error *err) {
-  const char *name = r->v[3] ? fz_region_name(r->v[3]) : NULL;
   char full[256];
-  if (name && fz_region_full_name(r->v[3], full, sizeof full) == FZ_OK)
-    name = full;
+  const char *name = entity_region_name(r, full, sizeof full);
   json_object_set_new(o, "region_name", name ? json_string(name) : json_null());
   return FZ_OK;
+}
+
+static void decorate_entity_text(const fz_rview *r, fz_reg_view view,
+                                 fz_buf *out) {
+  char full[256];
+  const char *name = entity_region_name(r, full, sizeof full);
+  fz_buf_puts(out, ",\"region_name\":");
+  if (name) fz_rec_text_string(out, name, strlen(name));
+  else fz_buf_puts(out, "null");
 }
 
 /* ---- Catalogues: 执法事项 (权责清单) and 抽查事项 ----------------------- */
@@ -513,7 +541,8 @@ static const fz_rkind kinds[FZ_REG__COUNT] = {
                        .table = "entities", FIELDS(entity_fields), .key = 0,
                        .search = 1, .write_perm = FZ_PERM_WRITE_BUSINESS,
                        .check = check_entity, .scope_sql = scope_entity,
-                       .decorate = decorate_entity},
+                       .decorate = decorate_entity,
+                       .decorate_text = decorate_entity_text},
     [FZ_REG_MATTER] = {.kind = FZ_REG_MATTER, .name = "matters",
                        .label = "执法事项", .object = "matter",
                        .table = "matters", FIELDS(matter_fields), .key = 0,

@@ -65,6 +65,15 @@ fz_err fz_rec_load(fz_db *db, const fz_principal *by, const fz_rkind *k,
 json_t *fz_rec_json(fz_db *db, const fz_rkind *k, const fz_rec_row *row,
                     fz_reg_view view);
 
+/* The same as JSON text appended to out, without making the JSON values
+ * (a page of a list is most of its time in them): the members, their order
+ * and their values of fz_rec_json.  Returns out's sticky error. */
+fz_err fz_rec_json_text(fz_db *db, const fz_rkind *k, const fz_rec_row *row,
+                        fz_reg_view view, fz_buf *out);
+
+/* Appends s[0..n) as a JSON string, escaped as jansson escapes it. */
+void fz_rec_text_string(fz_buf *b, const char *s, size_t n);
+
 /* by's scope restriction (" AND …" on alias t), for the CLI nothing. */
 fz_err fz_rec_scope_sql(fz_db *db, const fz_principal *by, const fz_rkind *k,
                         fz_buf *sql, const char **binds, int *nbind,

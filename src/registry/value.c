@@ -32,7 +32,11 @@ static int choice_match(const char *choice, const char *s, char *stored,
     hit = strlen(s) == len && memcmp(p + 1, s, len) == 0;
     p = q;
   }
-  if (hit) snprintf(stored, size, "%.*s", (int)first, choice);
+  if (hit && size) {
+    size_t n = first < size ? first : size - 1;
+    memcpy(stored, choice, n);
+    stored[n] = '\0';
+  }
   return hit;
 }
 
@@ -194,6 +198,9 @@ fz_err fz_reg_value_check(fz_reg_kind kind, size_t i, const char *in,
     break;
   }
   if (rc) return rc;
-  snprintf(buf, size, "%s", s);
+  /* Cut at size as snprintf would; a bulk import copies every cell here. */
+  size_t n = strnlen(s, size - 1);
+  memcpy(buf, s, n);
+  buf[n] = '\0';
   return FZ_OK;
 }

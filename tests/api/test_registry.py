@@ -306,3 +306,24 @@ def test_exports_as_csv_and_xlsx(env, world):
     x = env.sy.get("/entities/export?format=xlsx")
     assert x.status_code == 200 and x.content[:4] == b"PK\x03\x04"
     error_of(env.sy.get("/entities/export?format=pdf"), 400, "invalid_value", "format")
+
+
+def test_lists_and_look_ups_show_what_the_record_shows(env, world):
+    # The list and the look-up by code write their JSON text themselves:
+    # the same members and values as the record, text escaped as JSON.
+    made = created(env.sy.post("/entities", {
+        "uscc": uscc("210103", 601), "name": '沈河"引号"\\反斜杠/斜杠商行', "kind": "个体工商户",
+        "industry": "F52", "legal_rep": "李四", "tags": ["食品经营", "重点\"监管"],
+        "address": "沈阳市沈河区北站路1号"}))
+    one = env.sy.get("/entities/%d" % made["id"]).json()
+    assert env.sy.get("/entities/code/" + made["uscc"]).json() == one
+    for q in ("region_code=210103", "region_code=2101", "region_code=21", "region_code=21010",
+              "region_code=2101&kind=个体工商户", "q=反斜杠"):
+        items = env.sy.get("/entities?active=all&limit=1000&" + q).json()["items"]
+        assert [i for i in items if i["id"] == made["id"]] == [one], q
+        assert all(i["region_code"].startswith("2101") for i in items)
+    assert env.sy.get("/entities?region_code=2102").json() == {"items": [], "next_cursor": None}
+    officer = env.sup.get("/officers/%d" % world.officer["id"]).json()
+    assert env.sup.get("/officers/code/" + officer["cert_no"]).json() == officer
+    listed = env.sup.get("/officers?active=all&limit=1000").json()["items"]
+    assert [o for o in listed if o["id"] == officer["id"]] == [officer]
