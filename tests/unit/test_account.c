@@ -632,12 +632,13 @@ static int table_holds(fz_db *db, const char *table, const char *needle) {
   if (fz_db_prepare(db, sql, &st, &e)) return -1;
   while (fz_stmt_step(st, &e) == FZ_STEP_ROW)
     for (int c = 0; c < fz_stmt_column_count(st); c++) {
+      /* Reading a column as text may convert it in place and free the
+       * blob pointer (SQLite's column rules): look at the blob first. */
       size_t len = 0;
       const void *b = fz_stmt_column_blob(st, c, &len);
+      if (b && memmem(b, len, needle, strlen(needle))) found = 1;
       const char *t = fz_stmt_column_text(st, c);
-      if ((b && memmem(b, len, needle, strlen(needle))) ||
-          (t && strstr(t, needle)))
-        found = 1;
+      if (t && strstr(t, needle)) found = 1;
     }
   fz_stmt_finalize(st);
   return found;
