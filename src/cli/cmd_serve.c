@@ -71,11 +71,9 @@ int fz_cmd_serve(int argc, char **argv) {
   /* Without its key officers' ID numbers cannot be stored (the rest works). */
   fz_seal_key *seal = fz_cli_seal_key(&cfg, 0);
 
-  long cores = sysconf(_SC_NPROCESSORS_ONLN);
-  int threads = cfg.threads > 0 ? cfg.threads : (cores > 0 ? (int)cores : 1);
   fz_app app = {&cfg, NULL, NULL, signer};
   fz_server *srv = NULL;
-  if (fz_pool_open(cfg.db, threads, &app.pool, &e) ||
+  if (fz_pool_open(cfg.db, fz_config_connections(&cfg), &app.pool, &e) ||
       fz_writer_start(cfg.db, 0, &app.writer, &e) ||
       fz_server_start(&app, &srv, &e)) {
     fprintf(stderr, "fazhi serve: %s\n", e.message);
@@ -86,8 +84,9 @@ int fz_cmd_serve(int argc, char **argv) {
     return 2;
   }
   fz_log(FZ_LOG_INFO, "serve.start", "listen=%s backend=%s schema=%d threads=%d "
-         "web=%s", cfg.listen, strncmp(cfg.db, "sqlite:", 7) == 0 ? "sqlite"
-         : "postgresql", version, fz_server_threads(srv),
+         "connections=%d web=%s", cfg.listen,
+         strncmp(cfg.db, "sqlite:", 7) == 0 ? "sqlite" : "postgresql", version,
+         fz_server_threads(srv), fz_config_connections(&cfg),
          cfg.web[0] ? "yes" : "none");
 
   int sig = 0;
@@ -95,6 +94,10 @@ int fz_cmd_serve(int argc, char **argv) {
   }
   fz_log(FZ_LOG_INFO, "serve.stop", "signal=%s", sig == SIGINT ? "SIGINT" : "SIGTERM");
   fz_server_stop(srv);
+  unsigned long long batches, changes;
+  fz_writer_stats(app.writer, &batches, &changes);
+  fz_log(FZ_LOG_INFO, "serve.writer", "commits=%llu changes=%llu", batches,
+         changes);
   fz_writer_stop(app.writer); /* after the requests that queue changes */
   fz_pool_close(app.pool);
   fz_signer_free(signer);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/buf.h"
 #include "core/log.h"
@@ -33,7 +34,7 @@ static const key keys[] = {
     S(ledger_origin, "the ledger's name in its signed checkpoints"),
     S(id_key, "the key file that seals personal ID numbers (SM4)"),
     S(web, "folder of the built web front end (default web/dist if present)"),
-    I(threads, 0, 256, "HTTP worker threads (0 = cores)"),
+    I(threads, 0, 256, "HTTP worker threads (0 = 32 per core)"),
     L(body_limit, 1024, 1L << 30, "largest request body in bytes"),
     L(upload_limit, 1024, 1L << 40, "largest uploaded file (imports) in bytes"),
     I(read_timeout, 1, 3600, "idle seconds before a connection is closed"),
@@ -60,6 +61,21 @@ void fz_config_defaults(fz_config *c) {
   c->session_idle = 1800;
   c->lockout_failures = 5;
   c->lockout_seconds = 900;
+}
+
+static int cores(void) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 && n < 1024 ? (int)n : 1;
+}
+
+int fz_config_threads(const fz_config *c) {
+  int n = 32 * cores();
+  return c->threads > 0 ? c->threads : n < 256 ? n : 256;
+}
+
+int fz_config_connections(const fz_config *c) {
+  int t = fz_config_threads(c), n = 4 * cores();
+  return t < n ? t : n;
 }
 
 /* A key file's path: the setting, else beside a SQLite file with suffix,

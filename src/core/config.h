@@ -22,7 +22,7 @@ typedef struct fz_config {
   char web[1024];       /* the built web front end (web/dist) that serve
                            gives for paths outside /api/; "" = web/dist
                            when it exists under the working folder */
-  int threads;          /* HTTP worker threads; 0 = number of cores */
+  int threads;          /* HTTP worker threads; 0 = 32 per core */
   long body_limit;      /* largest request body in bytes */
   long upload_limit;    /* largest uploaded file (bulk imports) in bytes */
   int read_timeout;     /* seconds a connection may stay idle mid-request */
@@ -41,6 +41,14 @@ const char *fz_config_id_key(const fz_config *c, char *buf, size_t size);
 
 /* Fills *c with the built-in defaults. */
 void fz_config_defaults(fz_config *c);
+
+/* The HTTP worker threads: the setting, else 32 per core.  Most of them
+ * are usually waiting for the writer's commit (group commit batches the
+ * changes of the waiting requests), so there are many more than cores.
+ * And the read connections they share: one per thread up to 4 per core,
+ * since a thread that waits for a commit holds none. */
+int fz_config_threads(const fz_config *c);
+int fz_config_connections(const fz_config *c);
 
 /* Sets one key from its text form, validating it; unknown keys and bad
  * values are FZ_UNKNOWN / FZ_INVALID with the key as the field. */

@@ -61,11 +61,14 @@ fz_arena *fz_req_arena(fz_req *r);
 const fz_config *fz_req_config(const fz_req *r);
 const fz_app *fz_req_app(const fz_req *r);
 
-/* Runs a change through the app's writer (group commit; see writer.h). */
+/* Runs a change through the app's writer (group commit; see writer.h).
+ * The request's connection goes back to the pool while the change waits
+ * for its commit, so that waiting requests hold no connection; a read
+ * after it takes a fresh one, which sees the change. */
 fz_err fz_req_write(fz_req *r, fz_write_fn fn, void *ctx, fz_error *err);
 
 /* A database connection for this request, taken from the pool on first use
- * and given back when the handler returns.  Never NULL. */
+ * and given back when the handler returns (or writes).  Never NULL. */
 fz_db *fz_req_db(fz_req *r);
 
 /* The same connection for a handler that only reads: on SQLite its reads

@@ -31,4 +31,7 @@ struct fz_req {
   struct timespec start;
 };
 
+/* Ends the read transaction and gives the connection back to the pool. */
+void fz_req_db_release(fz_req *r);
+
 #endif

@@ -15,6 +15,7 @@ const fz_config *fz_req_config(const fz_req *r) { return r->app->cfg; }
 const fz_app *fz_req_app(const fz_req *r) { return r->app; }
 
 fz_err fz_req_write(fz_req *r, fz_write_fn fn, void *ctx, fz_error *err) {
+  fz_req_db_release(r);
   return fz_write(r->app->writer, fn, ctx, err);
 }
 
@@ -70,6 +71,13 @@ void fz_req_db_read_end(fz_req *r) {
   if (!r->snapshot) return;
   r->snapshot = 0;
   if (run_cached(r->db, "COMMIT")) fz_db_rollback(r->db);
+}
+
+void fz_req_db_release(fz_req *r) {
+  if (!r->db) return;
+  fz_req_db_read_end(r);
+  fz_pool_put(r->app->pool, r->db);
+  r->db = NULL;
 }
 
 int fz_http_status(fz_err code) {

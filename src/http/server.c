@@ -172,11 +172,7 @@ static void dispatch(fz_req *r) {
     return;
   }
   r->route->handler(r);
-  if (r->db) {
-    fz_req_db_read_end(r);
-    fz_pool_put(r->app->pool, r->db);
-    r->db = NULL;
-  }
+  fz_req_db_release(r);
   if (!r->response)
     fz_reply_error(r, 500, FZ_INTERNAL, "", "the handler gave no answer");
 }
@@ -248,10 +244,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
          "req=%s method=%s path=%s status=%d ms=%.3f%s", r->id, r->method,
          shown, r->status, ms_since(&r->start),
          toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
-  if (r->db) {
-    fz_req_db_read_end(r);
-    fz_pool_put(r->app->pool, r->db);
-  }
+  fz_req_db_release(r);
   req_free(r);
   *con_cls = NULL;
   atomic_fetch_sub(&s->active, 1);
@@ -317,8 +310,7 @@ fz_err fz_server_start(const fz_app *app, fz_server **out, fz_error *err) {
   fz_server *s = calloc(1, sizeof *s);
   if (!s) return fz_error_set(err, FZ_NOMEM, "", NULL);
   s->app = app;
-  long cores = sysconf(_SC_NPROCESSORS_ONLN);
-  s->threads = cfg->threads > 0 ? cfg->threads : (cores > 0 ? (int)cores : 1);
+  s->threads = fz_config_threads(cfg);
   FILE *ur = fopen("/dev/urandom", "rb");
   if (!ur || fread(&s->prefix, sizeof s->prefix, 1, ur) != 1)
     s->prefix = (unsigned)getpid();

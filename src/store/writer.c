@@ -99,6 +99,14 @@ fz_err fz_writer_start(const char *url, int max_batch, fz_writer **out,
     free(w);
     return rc;
   }
+  /* The writer's pages stay valid between batches (nobody else writes),
+   * so a larger cache saves the reads of the indexes each change touches. */
+  if (fz_db_backend(w->db) == FZ_BACKEND_SQLITE &&
+      (rc = fz_db_exec(w->db, "PRAGMA cache_size = -65536", err))) {
+    fz_db_close(w->db);
+    free(w);
+    return rc;
+  }
   w->max_batch = max_batch > 0 ? max_batch : DEFAULT_BATCH;
   pthread_mutex_init(&w->mu, NULL);
   pthread_cond_init(&w->work, NULL);

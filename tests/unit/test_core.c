@@ -140,6 +140,23 @@ static void config_precedence(void) {
   unlink(path);
 }
 
+/* Unset, the threads are 32 per core and the connections at most 4 per
+ * core; a set thread count is kept, and never has more connections. */
+static void config_threads(void) {
+  fz_config c;
+  fz_config_defaults(&c);
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  int cores = n > 0 ? (int)n : 1;
+  CHECK_INT(fz_config_threads(&c), 32 * cores < 256 ? 32 * cores : 256);
+  CHECK_INT(fz_config_connections(&c), 4 * cores);
+  c.threads = 3;
+  CHECK_INT(fz_config_threads(&c), 3);
+  CHECK_INT(fz_config_connections(&c), 3 < 4 * cores ? 3 : 4 * cores);
+  c.threads = 200;
+  CHECK_INT(fz_config_threads(&c), 200);
+  CHECK_INT(fz_config_connections(&c), 4 * cores);
+}
+
 static void config_refusals(void) {
   fz_config c;
   fz_error e;
@@ -275,6 +292,7 @@ int main(void) {
   RUN(log_values_are_quoted_and_redacted);
   RUN(config_precedence);
   RUN(config_refusals);
+  RUN(config_threads);
   RUN(json_checks);
   RUN(json_canonical);
   return TEST_END();
