@@ -48,15 +48,25 @@ static fz_err w_threshold(fz_db *db, void *c, fz_error *err) {
   return fz_hearing_threshold_set(db, j->by, j->body, j->now, err);
 }
 
+static void reply_text(fz_req *r, fz_err rc, fz_error *e, int status,
+                       fz_buf *out) {
+  if (rc) {
+    fz_buf_free(out);
+    fz_reply_domain_error(r, rc, e);
+  } else {
+    fz_reply_json_text(r, status, out);
+  }
+}
+
 static void reply_case(fz_req *r, const fz_principal *by, int64_t id,
                        int status) {
   char day[11];
   today(day);
-  json_t *o = NULL;
+  fz_buf out;
+  fz_buf_init(&out, 0);
   fz_error e = {0};
-  fz_err rc = fz_case_get(fz_req_db(r), by, id, day, &o, &e);
-  if (rc) fz_reply_domain_error(r, rc, &e);
-  else fz_reply_json(r, status, o);
+  fz_err rc = fz_case_get_text(fz_req_db(r), by, id, day, &out, &e);
+  reply_text(r, rc, &e, status, &out);
 }
 
 void fz_api_case_create(fz_req *r) {
@@ -81,10 +91,11 @@ void fz_api_case_list(fz_req *r) {
   q.stage = fz_req_query(r, "stage");
   q.kind = fz_req_query(r, "kind");
   q.text = fz_req_query(r, "q");
-  json_t *out = NULL;
+  fz_buf out;
+  fz_buf_init(&out, 0);
   fz_error e = {0};
   fz_err rc = fz_case_list(fz_req_db(r), &a.who, &q, &out, &e);
-  fz_reply_read(r, rc, &e, out);
+  reply_text(r, rc, &e, 200, &out);
 }
 
 void fz_api_case_get(fz_req *r) {
@@ -216,13 +227,14 @@ void fz_api_case_deadlines(fz_req *r) {
   if (d && strcmp(d, "0") == 0) days = 0;
   char day[11];
   today(day);
-  json_t *out = NULL;
+  fz_buf out;
+  fz_buf_init(&out, 0);
   fz_error e = {0};
   fz_err rc = fz_case_deadlines(fz_req_db(r), &a.who,
                                 state ? state : "overdue", dept,
                                 mine && strcmp(mine, "1") == 0, day,
                                 (int)(days > 60 ? 61 : days), &out, &e);
-  fz_reply_read(r, rc, &e, out);
+  reply_text(r, rc, &e, 200, &out);
 }
 
 void fz_api_case_alerts(fz_req *r) {
@@ -230,10 +242,11 @@ void fz_api_case_alerts(fz_req *r) {
   const char *cursor;
   int limit;
   if (!fz_auth_request(r, 0, &a) || !fz_req_paging(r, &cursor, &limit)) return;
-  json_t *out = NULL;
+  fz_buf out;
+  fz_buf_init(&out, 0);
   fz_error e = {0};
   fz_err rc = fz_case_alerts(fz_req_db(r), &a.who, cursor, limit, &out, &e);
-  fz_reply_read(r, rc, &e, out);
+  reply_text(r, rc, &e, 200, &out);
 }
 
 void fz_api_case_stats(fz_req *r) {

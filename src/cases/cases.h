@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "auth/account.h"
+#include "core/buf.h"
 #include "core/error.h"
 #include "store/db.h"
 
@@ -96,6 +97,9 @@ fz_err fz_case_step(fz_db *db, const fz_principal *by, int64_t id,
  * for by, each with its label, or why it is not yet possible. */
 fz_err fz_case_get(fz_db *db, const fz_principal *by, int64_t id,
                    const char *today, json_t **out, fz_error *err);
+/* The same as JSON text appended to out (what the API answers). */
+fz_err fz_case_get_text(fz_db *db, const fz_principal *by, int64_t id,
+                        const char *today, fz_buf *out, fz_error *err);
 
 /* Cases in by's scope, newest first: {"items", "next_cursor"}.  Filters
  * in q: stage, kind, department_id, q (text over party and case number). */
@@ -105,7 +109,7 @@ typedef struct fz_case_query {
   int limit;
 } fz_case_query;
 fz_err fz_case_list(fz_db *db, const fz_principal *by, const fz_case_query *q,
-                    json_t **out, fz_error *err);
+                    fz_buf *out, fz_error *err);
 
 /* Evaluates the case's facts against the benchmarks and lists in force
  * (discretion.h), first offence from the party's history for the same
@@ -128,13 +132,13 @@ fz_err fz_case_evidence_get(fz_db *db, const fz_principal *by,
  * when it is > 0, only the cases by handles when mine is 1. */
 fz_err fz_case_deadlines(fz_db *db, const fz_principal *by, const char *state,
                          int64_t department_id, int mine, const char *today,
-                         int days, json_t **out, fz_error *err);
+                         int days, fz_buf *out, fz_error *err);
 
 /* Supervision alerts in by's scope, newest first (decisions outside the
  * benchmark, penalties despite a 免罚 hit, inspections without a basis,
  * late withdrawals). */
 fz_err fz_case_alerts(fz_db *db, const fz_principal *by, const char *cursor,
-                      int limit, json_t **out, fz_error *err);
+                      int limit, fz_buf *out, fz_error *err);
 
 /* Counts for the supervision dashboard, in by's scope: cases by stage and
  * kind, overdue deadlines, lenient-list use (免罚, 从轻, 减轻), decisions

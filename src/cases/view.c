@@ -7,6 +7,7 @@
 
 #include "cal/cal.h"
 #include "cases/case_int.h"
+#include "core/jtext.h"
 #include "core/money.h"
 #include "evidence/evidence.h"
 #include "ledger/ledger.h"
@@ -18,66 +19,65 @@ static json_t *text_col(const fz_stmt *st, int i) {
   return fz_json_text_or_null(fz_stmt_column_text(st, i));
 }
 
-static json_t *json_col(const fz_stmt *st, int i) {
-  const char *s = fz_stmt_column_text(st, i);
-  json_t *v = s ? json_loads(s, 0, NULL) : NULL;
-  return v ? v : json_null();
-}
-
-/* Runs a query of one case id, appending one object per row built by fn. */
+/* Runs a query of one case id, writing an array of one object per row,
+ * made by fn. */
 static fz_err rows(fz_db *db, const char *sql, int64_t id,
-                   json_t *(*fn)(const fz_stmt *st), json_t *a,
+                   void (*fn)(fz_jtext *w, const fz_stmt *st), fz_jtext *w,
                    fz_error *err) {
   fz_stmt *st;
   fz_err rc = fz_db_prepare(db, sql, &st, err);
   if (rc) return rc;
   fz_stmt_bind_int64(st, 1, id);
   int r;
-  while ((r = fz_stmt_step(st, err)) == FZ_STEP_ROW)
-    json_array_append_new(a, fn(st));
+  fz_jt_open(w, '[');
+  while ((r = fz_stmt_step(st, err)) == FZ_STEP_ROW) {
+    fz_jt_open(w, '{');
+    fn(w, st);
+    fz_jt_close(w, '}');
+  }
+  fz_jt_close(w, ']');
   fz_stmt_finalize(st);
   return r == FZ_STEP_DONE ? FZ_OK : (fz_err)r;
 }
 
-static json_t *officer_row(const fz_stmt *st) {
-  return json_pack("{s:I, s:o, s:o, s:o}", "id",
-                   (json_int_t)fz_stmt_column_int64(st, 0), "name",
-                   text_col(st, 1), "cert_no", text_col(st, 2), "cert_to",
-                   text_col(st, 3));
+/* Members named in names ("a,b,c"), one per column from col on: texts
+ * ("" shown as null) unless the name starts with '#' (an integer). */
+static void columns(fz_jtext *w, const fz_stmt *st, int col,
+                    const char *names) {
+  char key[48];
+  for (const char *p = names; *p; col++) {
+    size_t n = strcspn(p, ",");
+    int num = *p == '#';
+    snprintf(key, sizeof key, "%.*s", (int)(n - (size_t)num), p + num);
+    fz_jt_key(w, key);
+    if (num) fz_jt_int(w, fz_stmt_column_int64(st, col));
+    else fz_jt_text(w, fz_stmt_column_text(st, col));
+    p += n + (p[n] == ',');
+  }
 }
 
-static json_t *step_row(const fz_stmt *st) {
-  return json_pack("{s:o, s:o, s:I, s:o, s:o, s:I}", "step", text_col(st, 0),
-                   "stage", text_col(st, 1), "seq",
-                   (json_int_t)fz_stmt_column_int64(st, 2), "actor",
-                   text_col(st, 3), "note", text_col(st, 4), "at",
-                   (json_int_t)fz_stmt_column_int64(st, 5));
+static void officer_row(fz_jtext *w, const fz_stmt *st) {
+  columns(w, st, 0, "#id,name,cert_no,cert_to");
 }
 
-static json_t *evidence_row(const fz_stmt *st) {
-  return json_pack("{s:I, s:o, s:o, s:I, s:o, s:I, s:I}", "id",
-                   (json_int_t)fz_stmt_column_int64(st, 0), "name",
-                   text_col(st, 1), "content_type", text_col(st, 2), "size",
-                   (json_int_t)fz_stmt_column_int64(st, 3), "sm3",
-                   text_col(st, 4), "seq",
-                   (json_int_t)fz_stmt_column_int64(st, 5), "created_at",
-                   (json_int_t)fz_stmt_column_int64(st, 6));
+static void step_row(fz_jtext *w, const fz_stmt *st) {
+  columns(w, st, 0, "step,stage,#seq,actor,note,#at");
 }
 
-static json_t *alert_row(const fz_stmt *st) {
-  return json_pack("{s:I, s:o, s:o, s:I, s:I}", "id",
-                   (json_int_t)fz_stmt_column_int64(st, 0), "kind",
-                   text_col(st, 1), "message", text_col(st, 2), "seq",
-                   (json_int_t)fz_stmt_column_int64(st, 3), "created_at",
-                   (json_int_t)fz_stmt_column_int64(st, 4));
+static void evidence_row(fz_jtext *w, const fz_stmt *st) {
+  columns(w, st, 0, "#id,name,content_type,#size,sm3,#seq,#created_at");
+}
+
+static void alert_row(fz_jtext *w, const fz_stmt *st) {
+  columns(w, st, 0, "#id,kind,message,#seq,#created_at");
 }
 
 /* A deadline with its rule's article and its state on today: met, open,
  * near (within three days) or overdue; a party's own period never counts
  * as the agency's overdue. */
-static json_t *deadline_json(const char *rule_id, const char *start,
-                             const char *due, int party, const char *met,
-                             const char *today, int near_days) {
+static void deadline_text(fz_jtext *w, const char *rule_id, const char *start,
+                          const char *due, int party, const char *met,
+                          const char *today, int near_days) {
   const fz_deadline_rule *rule = NULL;
   fz_deadline_rule_find(rule_id, &rule, NULL);
   const char *state = "open";
@@ -93,23 +93,39 @@ static json_t *deadline_json(const char *rule_id, const char *start,
         fz_date_to_days(d) - fz_date_to_days(t) <= near_days)
       state = "near";
   }
-  json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:o, s:s}", "rule", rule_id,
-                        "start", start, "due", due, "party", party, "met_on",
-                        fz_json_text_or_null(met), "state", state);
-  if (o && rule) {
+  fz_jt_open(w, '{');
+  fz_jt_key(w, "rule");
+  fz_jt_str(w, rule_id);
+  fz_jt_key(w, "start");
+  fz_jt_str(w, start);
+  fz_jt_key(w, "due");
+  fz_jt_str(w, due);
+  fz_jt_key(w, "party");
+  fz_jt_bool(w, party);
+  fz_jt_key(w, "met_on");
+  fz_jt_text(w, met);
+  fz_jt_key(w, "state");
+  fz_jt_str(w, state);
+  if (rule) {
     char cite[256];
     snprintf(cite, sizeof cite, "《%s》%s", rule->law, rule->article);
-    json_object_set_new(o, "what", json_string(rule->what));
-    json_object_set_new(o, "citation", json_string(cite));
-    json_object_set_new(o, "period", json_pack("{s:i, s:s}", "n", rule->n,
-                                               "kind",
-                                               fz_period_kind_name(rule->kind)));
+    fz_jt_key(w, "what");
+    fz_jt_str(w, rule->what);
+    fz_jt_key(w, "citation");
+    fz_jt_str(w, cite);
+    fz_jt_key(w, "period");
+    fz_jt_open(w, '{');
+    fz_jt_key(w, "n");
+    fz_jt_int(w, rule->n);
+    fz_jt_key(w, "kind");
+    fz_jt_str(w, fz_period_kind_name(rule->kind));
+    fz_jt_close(w, '}');
   }
-  return o;
+  fz_jt_close(w, '}');
 }
 
 static fz_err deadlines_of(fz_db *db, int64_t id, const char *today,
-                           json_t *a, fz_error *err) {
+                           fz_jtext *w, fz_error *err) {
   fz_stmt *st;
   fz_err rc = fz_db_prepare(db, "SELECT rule_id, start, due, party, met_on "
                             "FROM case_deadlines WHERE case_id = ? ORDER BY "
@@ -117,13 +133,12 @@ static fz_err deadlines_of(fz_db *db, int64_t id, const char *today,
   if (rc) return rc;
   fz_stmt_bind_int64(st, 1, id);
   int r;
+  fz_jt_open(w, '[');
   while ((r = fz_stmt_step(st, err)) == FZ_STEP_ROW)
-    json_array_append_new(a, deadline_json(fz_stmt_column_text(st, 0),
-                                           fz_stmt_column_text(st, 1),
-                                           fz_stmt_column_text(st, 2),
-                                           (int)fz_stmt_column_int64(st, 3),
-                                           fz_stmt_column_text(st, 4), today,
-                                           NEAR_DAYS));
+    deadline_text(w, fz_stmt_column_text(st, 0), fz_stmt_column_text(st, 1),
+                  fz_stmt_column_text(st, 2), (int)fz_stmt_column_int64(st, 3),
+                  fz_stmt_column_text(st, 4), today, NEAR_DAYS);
+  fz_jt_close(w, ']');
   fz_stmt_finalize(st);
   return r == FZ_STEP_DONE ? FZ_OK : (fz_err)r;
 }
@@ -138,32 +153,79 @@ static fz_err deadlines_of(fz_db *db, int64_t id, const char *today,
   " FROM cases c JOIN departments d ON d.id = c.department_id LEFT JOIN "     \
   "matters m ON m.code = c.matter_code"
 
-static json_t *summary(const fz_stmt *st) {
+/* A 0/1 column as a boolean member. */
+static void flag(fz_jtext *w, const char *key, const fz_stmt *st, int col) {
+  fz_jt_key(w, key);
+  fz_jt_bool(w, fz_stmt_column_int64(st, col) != 0);
+}
+
+/* A timestamp column as "was it set". */
+static void happened(fz_jtext *w, const char *key, const fz_stmt *st, int col) {
+  fz_jt_key(w, key);
+  fz_jt_bool(w, !fz_stmt_column_is_null(st, col) &&
+                    fz_stmt_column_int64(st, col) > 0);
+}
+
+/* The summary's members (the object stays open for more). */
+static void summary(fz_jtext *w, const fz_stmt *st) {
   fz_case_stage stage = FZ_CASE_LEAD;
   fz_case_stage_parse(fz_stmt_column_text(st, 11), &stage, NULL);
-  return json_pack(
-      "{s:I, s:o, s:o, s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:s, "
-      "s:o, s:o, s:o, s:o, s:b, s:o, s:b, s:b, s:b, s:I}",
-      "id", (json_int_t)fz_stmt_column_int64(st, 0), "case_no",
-      text_col(st, 1), "kind", text_col(st, 2), "procedure", text_col(st, 3),
-      "department_id", (json_int_t)fz_stmt_column_int64(st, 4),
-      "department_name", text_col(st, 5), "matter_code", text_col(st, 6),
-      "matter_name", text_col(st, 7), "party_type", text_col(st, 8),
-      "party_name", text_col(st, 9), "entity_code", text_col(st, 10),
-      "stage", fz_case_stage_name(stage), "stage_label",
-      fz_case_stage_label(stage), "act_date", text_col(st, 12), "filed_on",
-      text_col(st, 13), "decided_on", text_col(st, 14), "fine",
-      fz_money_to_json(fz_stmt_column_int64(st, 15)), "no_penalty",
-      (int)fz_stmt_column_int64(st, 16), "lenient", text_col(st, 17),
-      "outside_range", (int)fz_stmt_column_int64(st, 18), "published",
-      !fz_stmt_column_is_null(st, 19) && fz_stmt_column_int64(st, 19) > 0,
-      "withdrawn",
-      !fz_stmt_column_is_null(st, 20) && fz_stmt_column_int64(st, 20) > 0,
-      "updated_at", (json_int_t)fz_stmt_column_int64(st, 21));
+  columns(w, st, 0, "#id,case_no,kind,procedure,#department_id,"
+          "department_name,matter_code,matter_name,party_type,party_name,"
+          "entity_code");
+  fz_jt_key(w, "stage");
+  fz_jt_str(w, fz_case_stage_name(stage));
+  fz_jt_key(w, "stage_label");
+  fz_jt_str(w, fz_case_stage_label(stage));
+  columns(w, st, 12, "act_date,filed_on,decided_on");
+  char fine[32];
+  fz_money_format(fz_stmt_column_int64(st, 15), fine, sizeof fine);
+  fz_jt_key(w, "fine");
+  fz_jt_str(w, fine);
+  flag(w, "no_penalty", st, 16);
+  fz_jt_key(w, "lenient");
+  fz_jt_text(w, fz_stmt_column_text(st, 17));
+  flag(w, "outside_range", st, 18);
+  happened(w, "published", st, 19);
+  happened(w, "withdrawn", st, 20);
+  fz_jt_key(w, "updated_at");
+  fz_jt_int(w, fz_stmt_column_int64(st, 21));
+}
+
+/* A column that may be NULL as an integer member or null. */
+static void int_or_null(fz_jtext *w, const char *key, const fz_stmt *st,
+                        int col) {
+  fz_jt_key(w, key);
+  if (fz_stmt_column_is_null(st, col)) fz_jt_null(w);
+  else fz_jt_int(w, fz_stmt_column_int64(st, col));
+}
+
+/* The members of the case's own row after its summary. */
+static void details(fz_jtext *w, const fz_stmt *st) {
+  columns(w, st, 22, "act_end_date");
+  fz_jt_key(w, "discovered_on");
+  fz_jt_str(w, fz_stmt_column_text(st, 23));
+  flag(w, "grave_harm", st, 24);
+  columns(w, st, 25, "facts");
+  fz_jt_key(w, "circumstances");
+  fz_jt_raw(w, fz_stmt_column_text(st, 26)); /* stored canonical JSON */
+  columns(w, st, 27, "source,source_ref,review_grounds");
+  flag(w, "complex", st, 30);
+  fz_jt_key(w, "proposed");
+  fz_jt_raw(w, fz_stmt_column_text(st, 31));
+  columns(w, st, 32, "notified_on,hearing,review_state,discussed_on");
+  fz_jt_key(w, "decision");
+  fz_jt_raw(w, fz_stmt_column_text(st, 36));
+  columns(w, st, 37, "served_on,executed_on,seized_on");
+  flag(w, "seizure_extended", st, 40);
+  columns(w, st, 41, "closed_on,archived_on");
+  int_or_null(w, "decide_seq", st, 43);
+  int_or_null(w, "publish_seq", st, 44);
+  columns(w, st, 45, "withdraw_reason");
 }
 
 static fz_err case_view(fz_db *db, const fz_principal *by, int64_t id,
-                        const char *today, json_t **out, fz_error *err) {
+                        const char *today, fz_jtext *w, fz_error *err) {
   fz_case_row c;
   fz_err rc = fz_case_load(db, by, id, &c, err);
   if (rc) return rc;
@@ -179,84 +241,91 @@ static fz_err case_view(fz_db *db, const fz_principal *by, int64_t id,
                      err);
   if (rc) return rc;
   fz_stmt_bind_int64(st, 1, id);
-  json_t *o = NULL;
-  if (fz_stmt_step(st, err) == FZ_STEP_ROW) {
-    o = summary(st);
-    json_t *extra = json_pack(
-        "{s:o, s:s, s:b, s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:o, "
-        "s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:o}",
-        "act_end_date", text_col(st, 22), "discovered_on",
-        fz_stmt_column_text(st, 23), "grave_harm",
-        (int)fz_stmt_column_int64(st, 24), "facts", text_col(st, 25),
-        "circumstances", json_col(st, 26), "source", text_col(st, 27),
-        "source_ref", text_col(st, 28), "review_grounds", text_col(st, 29),
-        "complex", (int)fz_stmt_column_int64(st, 30), "proposed",
-        json_col(st, 31), "notified_on", text_col(st, 32), "hearing",
-        text_col(st, 33), "review_state", text_col(st, 34), "discussed_on",
-        text_col(st, 35), "decision", json_col(st, 36), "served_on",
-        text_col(st, 37), "executed_on", text_col(st, 38), "seized_on",
-        text_col(st, 39), "seizure_extended",
-        (int)fz_stmt_column_int64(st, 40), "closed_on", text_col(st, 41),
-        "archived_on", text_col(st, 42), "decide_seq",
-        fz_stmt_column_is_null(st, 43)
-            ? json_null()
-            : json_integer(fz_stmt_column_int64(st, 43)),
-        "publish_seq",
-        fz_stmt_column_is_null(st, 44)
-            ? json_null()
-            : json_integer(fz_stmt_column_int64(st, 44)),
-        "withdraw_reason", text_col(st, 45));
-    json_object_update(o, extra);
-    json_decref(extra);
-    json_object_set_new(o, "review_required",
-                        json_boolean(c.review_grounds[0] != 0));
+  int r = fz_stmt_step(st, err);
+  if (r == FZ_STEP_ROW) {
+    fz_jt_open(w, '{');
+    summary(w, st);
+    details(w, st);
   }
   fz_stmt_finalize(st);
-  if (!o) return fz_error_set(err, FZ_NOMEM, "", NULL);
-  json_t *officers = json_array(), *steps = json_array(), *ev = json_array(),
-         *dl = json_array(), *alerts = json_array(), *next = json_array();
-  json_object_set_new(o, "officers", officers);
-  json_object_set_new(o, "steps", steps);
-  json_object_set_new(o, "evidence", ev);
-  json_object_set_new(o, "deadlines", dl);
-  json_object_set_new(o, "alerts", alerts);
-  json_object_set_new(o, "next_steps", next);
+  if (r != FZ_STEP_ROW) /* fz_case_load found it in the same snapshot */
+    return r == FZ_STEP_DONE ? fz_error_set(err, FZ_INTERNAL, "", NULL)
+                             : (fz_err)r;
+  fz_jt_key(w, "review_required");
+  fz_jt_bool(w, c.review_grounds[0] != 0);
+  fz_jt_key(w, "officers");
   rc = rows(db, "SELECT o.id, o.name, o.cert_no, o.cert_to FROM "
             "case_officers co JOIN officers o ON o.id = co.officer_id WHERE "
-            "co.case_id = ? ORDER BY co.position", id, officer_row, officers,
-            err);
-  if (!rc) rc = rows(db, "SELECT step, stage, seq, actor, note, at FROM "
-                     "case_steps WHERE case_id = ? ORDER BY id", id, step_row,
-                     steps, err);
-  if (!rc) rc = rows(db, "SELECT id, name, content_type, size, sm3, seq, "
-                     "created_at FROM case_evidence WHERE case_id = ? ORDER "
-                     "BY id", id, evidence_row, ev, err);
-  if (!rc) rc = rows(db, "SELECT id, kind, message, seq, created_at FROM "
-                     "case_alerts WHERE case_id = ? ORDER BY id", id,
-                     alert_row, alerts, err);
-  if (!rc) rc = deadlines_of(db, id, today, dl, err);
-  if (!rc && by) rc = fz_case_next_steps(db, by, &c, fz_now_ms(), next, err);
-  if (rc) {
-    json_decref(o);
-    return rc;
+            "co.case_id = ? ORDER BY co.position", id, officer_row, w, err);
+  if (!rc) {
+    fz_jt_key(w, "steps");
+    rc = rows(db, "SELECT step, stage, seq, actor, note, at FROM case_steps "
+              "WHERE case_id = ? ORDER BY id", id, step_row, w, err);
   }
-  *out = o;
-  return FZ_OK;
+  if (!rc) {
+    fz_jt_key(w, "evidence");
+    rc = rows(db, "SELECT id, name, content_type, size, sm3, seq, created_at "
+              "FROM case_evidence WHERE case_id = ? ORDER BY id", id,
+              evidence_row, w, err);
+  }
+  if (!rc) {
+    fz_jt_key(w, "deadlines");
+    rc = deadlines_of(db, id, today, w, err);
+  }
+  if (!rc) {
+    fz_jt_key(w, "alerts");
+    rc = rows(db, "SELECT id, kind, message, seq, created_at FROM "
+              "case_alerts WHERE case_id = ? ORDER BY id", id, alert_row, w,
+              err);
+  }
+  json_t *next = json_array();
+  if (!rc && by) rc = fz_case_next_steps(db, by, &c, fz_now_ms(), next, err);
+  fz_jt_key(w, "next_steps");
+  fz_jt_json(w, next);
+  json_decref(next);
+  fz_jt_close(w, '}');
+  return rc;
+}
+
+fz_err fz_case_get_text(fz_db *db, const fz_principal *by, int64_t id,
+                        const char *today, fz_buf *out, fz_error *err) {
+  /* The view is a dozen reads: one snapshot of the case for all of them,
+   * so that its steps, deadlines and next steps agree with each other. */
+  int began = 0;
+  fz_jtext w;
+  fz_jt_init(&w, out);
+  fz_err rc = fz_db_read_begin(db, &began, err);
+  if (!rc) rc = case_view(db, by, id, today, &w, err);
+  fz_db_read_end(db, began);
+  if (!rc && out->err) rc = fz_error_set(err, out->err, "", NULL);
+  return rc;
 }
 
 fz_err fz_case_get(fz_db *db, const fz_principal *by, int64_t id,
                    const char *today, json_t **out, fz_error *err) {
-  /* The view is a dozen reads: one snapshot of the case for all of them,
-   * so that its steps, deadlines and next steps agree with each other. */
-  int began = 0;
-  fz_err rc = fz_db_read_begin(db, &began, err);
-  if (!rc) rc = case_view(db, by, id, today, out, err);
-  fz_db_read_end(db, began);
+  fz_buf text;
+  fz_buf_init(&text, 0);
+  fz_err rc = fz_case_get_text(db, by, id, today, &text, err);
+  if (!rc) rc = fz_json_parse(text.data, text.len, out, err);
+  fz_buf_free(&text);
   return rc;
 }
 
+/* Closes a page's items and its object, with the cursor of the next page
+ * when there is one (as fz_query_page). */
+static fz_err page_end(fz_jtext *w, int more, int64_t last, fz_error *err) {
+  fz_jt_close(w, ']');
+  fz_jt_key(w, "next_cursor");
+  char next[24];
+  snprintf(next, sizeof next, "%lld", (long long)last);
+  if (more) fz_jt_str(w, next);
+  else fz_jt_null(w);
+  fz_jt_close(w, '}');
+  return w->b->err ? fz_error_set(err, w->b->err, "", NULL) : FZ_OK;
+}
+
 fz_err fz_case_list(fz_db *db, const fz_principal *by, const fz_case_query *q,
-                    json_t **out, fz_error *err) {
+                    fz_buf *out, fz_error *err) {
   fz_err rc = fz_principal_need_read(by, err);
   int64_t after = 0;
   fz_case_stage stage;
@@ -300,26 +369,28 @@ fz_err fz_case_list(fz_db *db, const fz_principal *by, const fz_case_query *q,
   if (rc) fz_buf_free(&sql);
   else rc = fz_query_prepare(db, &sql, &p, &st, err);
   if (rc) return rc;
-  json_t *items = json_array();
+  fz_jtext w;
+  fz_jt_init(&w, out);
+  fz_jt_open(&w, '{');
+  fz_jt_key(&w, "items");
+  fz_jt_open(&w, '[');
   int r, n = 0;
   int64_t last = 0;
   while ((r = fz_stmt_step(st, err)) == FZ_STEP_ROW && n < limit) {
-    json_array_append_new(items, summary(st));
+    fz_jt_open(&w, '{');
+    summary(&w, st);
+    fz_jt_close(&w, '}');
     last = fz_stmt_column_int64(st, 0);
     n++;
   }
-  int more = r == FZ_STEP_ROW;
   fz_stmt_finalize(st);
-  if (r != FZ_STEP_ROW && r != FZ_STEP_DONE) {
-    json_decref(items);
-    return (fz_err)r;
-  }
-  return fz_query_page(items, more, last, out, err);
+  if (r != FZ_STEP_ROW && r != FZ_STEP_DONE) return (fz_err)r;
+  return page_end(&w, r == FZ_STEP_ROW, last, err);
 }
 
 fz_err fz_case_deadlines(fz_db *db, const fz_principal *by, const char *state,
                          int64_t department_id, int mine, const char *today,
-                         int days, json_t **out, fz_error *err) {
+                         int days, fz_buf *out, fz_error *err) {
   fz_err rc = fz_principal_need_read(by, err);
   if (rc) return rc;
   int overdue = strcmp(state, "overdue") == 0;
@@ -368,29 +439,34 @@ fz_err fz_case_deadlines(fz_db *db, const fz_principal *by, const char *state,
   if (rc) fz_buf_free(&sql);
   else rc = fz_query_prepare(db, &sql, &p, &st, err);
   if (rc) return rc;
-  json_t *items = json_array();
+  fz_jtext w;
+  fz_jt_init(&w, out);
+  fz_jt_open(&w, '{');
+  fz_jt_key(&w, "items");
+  fz_jt_open(&w, '[');
   int r;
   while ((r = fz_stmt_step(st, err)) == FZ_STEP_ROW) {
-    json_t *o = summary(st);
-    json_object_set_new(o, "deadline",
-                        deadline_json(fz_stmt_column_text(st, 22),
-                                      fz_stmt_column_text(st, 23),
-                                      fz_stmt_column_text(st, 24), 0, NULL,
-                                      today, overdue ? NEAR_DAYS : days));
-    json_array_append_new(items, o);
+    fz_jt_open(&w, '{');
+    summary(&w, st);
+    fz_jt_key(&w, "deadline");
+    deadline_text(&w, fz_stmt_column_text(st, 22), fz_stmt_column_text(st, 23),
+                  fz_stmt_column_text(st, 24), 0, NULL, today,
+                  overdue ? NEAR_DAYS : days);
+    fz_jt_close(&w, '}');
   }
+  fz_jt_close(&w, ']');
   fz_stmt_finalize(st);
-  if (r != FZ_STEP_DONE) {
-    json_decref(items);
-    return (fz_err)r;
-  }
-  *out = json_pack("{s:o, s:s, s:s}", "items", items, "state", state,
-                   "today", today);
-  return *out ? FZ_OK : fz_error_set(err, FZ_NOMEM, "", NULL);
+  if (r != FZ_STEP_DONE) return (fz_err)r;
+  fz_jt_key(&w, "state");
+  fz_jt_str(&w, state);
+  fz_jt_key(&w, "today");
+  fz_jt_str(&w, today);
+  fz_jt_close(&w, '}');
+  return out->err ? fz_error_set(err, out->err, "", NULL) : FZ_OK;
 }
 
 fz_err fz_case_alerts(fz_db *db, const fz_principal *by, const char *cursor,
-                      int limit, json_t **out, fz_error *err) {
+                      int limit, fz_buf *out, fz_error *err) {
   int64_t after = 0;
   fz_err rc = fz_principal_need_read(by, err);
   if (!rc) rc = fz_query_cursor(cursor, &after, err);
@@ -415,25 +491,24 @@ fz_err fz_case_alerts(fz_db *db, const fz_principal *by, const char *cursor,
   if (rc) fz_buf_free(&sql);
   else rc = fz_query_prepare(db, &sql, &p, &st, err);
   if (rc) return rc;
-  json_t *items = json_array();
+  fz_jtext w;
+  fz_jt_init(&w, out);
+  fz_jt_open(&w, '{');
+  fz_jt_key(&w, "items");
+  fz_jt_open(&w, '[');
   int r, n = 0;
   int64_t last = 0;
   while ((r = fz_stmt_step(st, err)) == FZ_STEP_ROW && n < limit) {
-    json_t *o = alert_row(st);
-    json_object_set_new(o, "case_id", json_integer(fz_stmt_column_int64(st, 5)));
-    json_object_set_new(o, "case_no", text_col(st, 6));
-    json_object_set_new(o, "department_name", text_col(st, 7));
-    json_array_append_new(items, o);
+    fz_jt_open(&w, '{');
+    alert_row(&w, st);
+    columns(&w, st, 5, "#case_id,case_no,department_name");
+    fz_jt_close(&w, '}');
     last = fz_stmt_column_int64(st, 0);
     n++;
   }
-  int more = r == FZ_STEP_ROW;
   fz_stmt_finalize(st);
-  if (r != FZ_STEP_ROW && r != FZ_STEP_DONE) {
-    json_decref(items);
-    return (fz_err)r;
-  }
-  return fz_query_page(items, more, last, out, err);
+  if (r != FZ_STEP_ROW && r != FZ_STEP_DONE) return (fz_err)r;
+  return page_end(&w, r == FZ_STEP_ROW, last, err);
 }
 
 /* Adds to o[key] the counts of "SELECT label, COUNT(*) … GROUP BY" over

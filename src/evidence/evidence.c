@@ -9,13 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/jtext.h"
 #include "ledger/merkle.h"
-
-static int utf8_ok(const char *s) {
-  json_t *probe = json_string(s); /* NULL unless valid UTF-8 */
-  json_decref(probe);
-  return probe != NULL;
-}
 
 fz_err fz_evidence_check_meta(const char *name, const char *content_type,
                               fz_error *err) {
@@ -24,7 +19,7 @@ fz_err fz_evidence_check_meta(const char *name, const char *content_type,
            strcmp(name, "..") != 0 && !strpbrk(name, "/\\");
   for (const unsigned char *p = (const unsigned char *)name; ok && *p; p++)
     if (*p < 0x20 || *p == 0x7f) ok = 0;
-  if (!ok || !utf8_ok(name))
+  if (!ok || !fz_jt_utf8_ok(name, len))
     return fz_error_set(err, FZ_INVALID, "name", "文件名应为 1–%d 字节的 "
                         "UTF-8 文件名本身，不含 / \\ 或控制字符 / a file name "
                         "is a base name of 1 to %d bytes of UTF-8 without / "

@@ -406,7 +406,7 @@ static void decorate_entity_text(const fz_rview *r, fz_reg_view view,
   char full[256];
   const char *name = entity_region_name(r, full, sizeof full);
   fz_buf_puts(out, ",\"region_name\":");
-  if (name) fz_rec_text_string(out, name, strlen(name));
+  if (name) fz_jt_string(out, name, strlen(name));
   else fz_buf_puts(out, "null");
 }
 

@@ -3,6 +3,7 @@
 #ifndef FZ_REGISTRY_REC_INT_H
 #define FZ_REGISTRY_REC_INT_H
 
+#include "core/jtext.h"
 #include "registry/kind_int.h"
 
 #define FZ_REC_VALUE_MAX 640 /* bytes of one normalised value, with NUL */
@@ -70,9 +71,6 @@ json_t *fz_rec_json(fz_db *db, const fz_rkind *k, const fz_rec_row *row,
  * and their values of fz_rec_json.  Returns out's sticky error. */
 fz_err fz_rec_json_text(fz_db *db, const fz_rkind *k, const fz_rec_row *row,
                         fz_reg_view view, fz_buf *out);
-
-/* Appends s[0..n) as a JSON string, escaped as jansson escapes it. */
-void fz_rec_text_string(fz_buf *b, const char *s, size_t n);
 
 /* by's scope restriction (" AND …" on alias t), for the CLI nothing. */
 fz_err fz_rec_scope_sql(fz_db *db, const fz_principal *by, const fz_rkind *k,

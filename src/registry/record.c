@@ -498,80 +498,6 @@ json_t *fz_rec_json(fz_db *db, const fz_rkind *k, const fz_rec_row *row,
 
 /* ---- A record as JSON text ------------------------------------------------ */
 
-/* 1 if s[0..n) is well-formed UTF-8, which is what jansson's json_string
- * accepts: no overlong forms, no surrogates, nothing past U+10FFFF. */
-static int utf8_ok(const unsigned char *s, size_t n) {
-  size_t i = 0;
-  while (i < n) {
-    unsigned c = s[i];
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    size_t len = c >= 0xc2 && c <= 0xdf   ? 2
-                 : c >= 0xe0 && c <= 0xef ? 3
-                 : c >= 0xf0 && c <= 0xf4 ? 4
-                                          : 0;
-    if (!len || i + len > n) return 0;
-    unsigned cp = c & (len == 2 ? 0x1f : len == 3 ? 0x0f : 0x07);
-    for (size_t j = 1; j < len; j++) {
-      if ((s[i + j] & 0xc0) != 0x80) return 0;
-      cp = (cp << 6) | (s[i + j] & 0x3f);
-    }
-    if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-        (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-      return 0;
-    i += len;
-  }
-  return 1;
-}
-
-/* Escaped as jansson's compact dump escapes: the quote, the backslash and
- * the control characters. */
-void fz_rec_text_string(fz_buf *b, const char *s, size_t n) {
-  static const char hex[] = "0123456789ABCDEF";
-  fz_buf_append(b, "\"", 1);
-  size_t run = 0;
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    fz_buf_append(b, s + run, i - run);
-    run = i + 1;
-    char e[7] = {'\\', 0};
-    size_t elen = 2;
-    switch (c) {
-    case '"': e[1] = '"'; break;
-    case '\\': e[1] = '\\'; break;
-    case '\b': e[1] = 'b'; break;
-    case '\f': e[1] = 'f'; break;
-    case '\n': e[1] = 'n'; break;
-    case '\r': e[1] = 'r'; break;
-    case '\t': e[1] = 't'; break;
-    default:
-      memcpy(e + 1, "u00", 3);
-      e[4] = hex[c >> 4];
-      e[5] = hex[c & 15];
-      elen = 6;
-    }
-    fz_buf_append(b, e, elen);
-  }
-  fz_buf_append(b, s + run, n - run);
-  fz_buf_append(b, "\"", 1);
-}
-
-/* Appends v in decimal: a page writes three numbers a row, and snprintf
- * would parse its format for each. */
-static void text_int(fz_buf *b, long long v) {
-  char num[24];
-  size_t i = sizeof num;
-  unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
-                               : (unsigned long long)v;
-  do num[--i] = (char)('0' + u % 10);
-  while (u /= 10);
-  if (v < 0) num[--i] = '-';
-  fz_buf_append(b, num + i, sizeof num - i);
-}
-
 /* Appends ,"name": and the value of field f as shown() makes it, or nothing
  * where shown() makes a value jansson refuses (text that is not UTF-8), as
  * fz_rec_json then leaves the member out. */
@@ -588,14 +514,14 @@ static void text_member(fz_buf *b, const fz_rfield *f, const char *v,
     str = fz_mask_name(v, m, sizeof m) == FZ_OK ? m : "*";
   int is_text = v && *v && f->type != FZ_F_INT && f->type != FZ_F_BOOL &&
                 f->type != FZ_F_TAGS;
-  if (is_text && !utf8_ok((const unsigned char *)str, strlen(str))) return;
+  if (is_text && !fz_jt_utf8_ok(str, strlen(str))) return;
   fz_buf_append(b, ",\"", 2);
   fz_buf_puts(b, name);
   fz_buf_append(b, "\":", 2);
   if (!v || !*v) {
     fz_buf_append(b, "null", 4);
   } else if (f->type == FZ_F_INT) {
-    text_int(b, strtoll(v, NULL, 10));
+    fz_jt_decimal(b, strtoll(v, NULL, 10));
   } else if (f->type == FZ_F_BOOL) {
     fz_buf_puts(b, strcmp(v, "1") == 0 ? "true" : "false");
   } else if (f->type == FZ_F_TAGS) {
@@ -603,23 +529,23 @@ static void text_member(fz_buf *b, const fz_rfield *f, const char *v,
     int first = 1;
     for (const char *p = v; *p;) {
       size_t n = strcspn(p, ";");
-      if (utf8_ok((const unsigned char *)p, n)) {
+      if (fz_jt_utf8_ok(p, n)) {
         if (!first) fz_buf_append(b, ",", 1);
-        fz_rec_text_string(b, p, n);
+        fz_jt_string(b, p, n);
         first = 0;
       }
       p += n + (p[n] == ';');
     }
     fz_buf_append(b, "]", 1);
   } else {
-    fz_rec_text_string(b, str, strlen(str));
+    fz_jt_string(b, str, strlen(str));
   }
 }
 
 fz_err fz_rec_json_text(fz_db *db, const fz_rkind *k, const fz_rec_row *row,
                         fz_reg_view view, fz_buf *out) {
   fz_buf_puts(out, "{\"id\":");
-  text_int(out, (long long)row->id);
+  fz_jt_decimal(out, (long long)row->id);
   for (size_t i = 0; i < k->nfields; i++) {
     const fz_rfield *f = &k->fields[i];
     if (view == FZ_VIEW_PUBLIC && !(f->flags & FZ_FF_PUBLIC)) continue;
@@ -628,9 +554,9 @@ fz_err fz_rec_json_text(fz_db *db, const fz_rkind *k, const fz_rec_row *row,
   fz_buf_puts(out, row->active ? ",\"active\":true" : ",\"active\":false");
   if (view == FZ_VIEW_FULL) {
     fz_buf_puts(out, ",\"created_at\":");
-    text_int(out, (long long)row->created_at);
+    fz_jt_decimal(out, (long long)row->created_at);
     fz_buf_puts(out, ",\"updated_at\":");
-    text_int(out, (long long)row->updated_at);
+    fz_jt_decimal(out, (long long)row->updated_at);
   }
   if (k->decorate_text) {
     fz_rview rv = {row->id, (const char *const *)row->v};
@@ -656,7 +582,7 @@ fz_err fz_rec_json_text(fz_db *db, const fz_rkind *k, const fz_rec_row *row,
       char *t = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
       if (!t) continue;
       fz_buf_append(out, ",", 1);
-      fz_rec_text_string(out, key, strlen(key));
+      fz_jt_string(out, key, strlen(key));
       fz_buf_append(out, ":", 1);
       fz_buf_puts(out, t);
       free(t);
