@@ -142,7 +142,8 @@ int main(int argc, char **argv) {
   }
   fz_db *db = NULL;
   fz_error e;
-  if (fz_db_open(url, &db, &e)) die("open", &e);
+  /* Tuned as the server's writer connection, on which a draw runs. */
+  if (fz_db_open(url, &db, &e) || fz_db_tune_writer(db, &e)) die("open", &e);
 
   /* Today, and a window that ended a week ago: certificates valid over it,
    * and its publication deadline inside the loaded calendars. */

@@ -140,12 +140,10 @@ static int code_char(unsigned char c) {
   return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
 }
 
-fz_err fz_draw_pool_check(const char *pool, size_t pool_size,
-                          fz_error *err) {
-  if (pool_size && !pool)
-    return fz_error_set(err, FZ_INVALID, "pool",
-                        "名录为空 / the pool's lines are missing");
-  for (size_t i = 0; i < pool_size; i++) {
+/* Checks lines [lo, hi) of a pool, each against the one before it. */
+static fz_err pool_check_range(const char *pool, size_t lo, size_t hi,
+                               fz_error *err) {
+  for (size_t i = lo; i < hi; i++) {
     const char *line = pool + i * FZ_DRAW_LINE;
     for (int j = 0; j < FZ_DRAW_CODE; j++)
       if (!code_char((unsigned char)line[j]))
@@ -164,6 +162,14 @@ fz_err fz_draw_pool_check(const char *pool, size_t pool_size,
                           i + 1, i + 1, i);
   }
   return FZ_OK;
+}
+
+fz_err fz_draw_pool_check(const char *pool, size_t pool_size,
+                          fz_error *err) {
+  if (pool_size && !pool)
+    return fz_error_set(err, FZ_INVALID, "pool",
+                        "名录为空 / the pool's lines are missing");
+  return pool_check_range(pool, 0, pool_size, err);
 }
 
 /* Is s (n bytes) UTF-8 without control characters? */
@@ -229,10 +235,12 @@ static fz_err check_input(const fz_draw_input *in, fz_error *err) {
                           "分层 \"%s\" 抽取 %zu 家，名录只有 %zu 家 / stratum "
                           "\"%s\" takes %zu of only %zu entities", st->key,
                           st->n, st->pool_size, st->key, st->n, st->pool_size);
-    fz_error e;
-    if (fz_draw_pool_check(st->pool, st->pool_size, &e))
-      return fz_error_set(err, FZ_INVALID, "pool", "分层 \"%s\": %s", st->key,
-                          e.message);
+    /* The lines themselves are checked by the ticket threads, each its
+     * share, as it hashes them (a pass of its own over millions of lines
+     * cost a tenth of the draw). */
+    if (st->pool_size && !st->pool)
+      return fz_error_set(err, FZ_INVALID, "pool", "分层 \"%s\": 名录为空 / "
+                          "the pool's lines are missing", st->key);
   }
   if (in->ndepartments > FZ_DRAW_MAX_DEPARTMENTS ||
       (in->ndepartments && !in->departments))
@@ -365,7 +373,18 @@ typedef struct tworker {
   cand *heap[FZ_DRAW_MAX_STRATA];
   size_t len[FZ_DRAW_MAX_STRATA], cap[FZ_DRAW_MAX_STRATA];
   fz_err rc;
+  size_t bad_stratum; /* rc FZ_INVALID: the first bad line's, and why */
+  fz_error bad;
 } tworker;
+
+/* Is line i of the pool a code after line i - 1? */
+static int line_ok(const char *pool, size_t i) {
+  const char *line = pool + i * FZ_DRAW_LINE;
+  for (int j = 0; j < FZ_DRAW_CODE; j++)
+    if (!code_char((unsigned char)line[j])) return 0;
+  return line[FZ_DRAW_CODE] == '\n' &&
+         (!i || memcmp(line - FZ_DRAW_LINE, line, FZ_DRAW_CODE) < 0);
+}
 
 static void *ticket_thread(void *arg) {
   tworker *w = arg;
@@ -378,11 +397,18 @@ static void *ticket_thread(void *arg) {
     size_t a = w->offset[s], b = a + st->pool_size;
     if (a < w->lo) a = w->lo;
     if (b > w->hi) b = w->hi;
-    if (a >= b || !w->cap[s]) continue;
+    if (a >= b) continue;
     cand *h = w->heap[s], x;
     size_t len = 0, cap = w->cap[s];
     for (size_t g = a; g < b; g++) {
       size_t i = g - w->offset[s];
+      if (!line_ok(st->pool, i)) {
+        w->rc = FZ_INVALID;
+        w->bad_stratum = s;
+        pool_check_range(st->pool, i, i + 1, &w->bad);
+        return NULL;
+      }
+      if (!cap) continue; /* nothing taken here: the lines checked only */
       memcpy(code, st->pool + i * FZ_DRAW_LINE, FZ_DRAW_CODE);
       if (!sm3_1(buf, sizeof buf, x.t)) {
         w->rc = FZ_INTERNAL;
@@ -473,8 +499,14 @@ static fz_err select_picks(const fz_draw_input *in, size_t threads,
     }
   }
   run_parallel(ticket_thread, w, sizeof *w, nt);
+  /* The threads' shares are in line order, so the first thread's bad line
+   * is the pool's first. */
   for (size_t i = 0; i < nt; i++)
-    if (w[i].rc) {
+    if (w[i].rc == FZ_INVALID) {
+      rc = fz_error_set(err, FZ_INVALID, "pool", "分层 \"%s\": %s",
+                        in->strata[w[i].bad_stratum].key, w[i].bad.message);
+      goto out;
+    } else if (w[i].rc) {
       rc = fz_error_set(err, w[i].rc, "", w[i].rc == FZ_NOMEM ? NULL :
                         "SM3 失败 / SM3 failed");
       goto out;

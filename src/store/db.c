@@ -117,6 +117,12 @@ void fz_db_read_end(fz_db *db, int began) {
     db->ops->exec(db, "ROLLBACK", NULL);
 }
 
+fz_err fz_db_tune_writer(fz_db *db, fz_error *err) {
+  if (db->ops->backend != FZ_BACKEND_SQLITE) return FZ_OK;
+  fz_err rc = fz_db_exec(db, "PRAGMA cache_size = -65536", err);
+  return rc ? rc : fz_db_exec(db, "PRAGMA temp_store = MEMORY", err);
+}
+
 fz_err fz_db_begin(fz_db *db, fz_error *err) {
   /* Both backends would quietly accept or reject a nested BEGIN in their
    * own ways; refuse it the same way on both. */

@@ -76,6 +76,13 @@ void fz_db_read_end(fz_db *db, int began);
 
 /* Transactions.  begin starts a write transaction (SQLite: BEGIN IMMEDIATE,
  * so that writers queue at the start rather than fail at commit). */
+/* Settings for the connection that does all the writing (the writer's,
+ * see writer.h).  SQLite: a 64 MiB page cache, since its pages stay valid
+ * between transactions when nobody else writes, and a large change (a
+ * draw's tasks) need not spill to the WAL before its commit; and
+ * statement journals in memory.  Nothing on PostgreSQL. */
+fz_err fz_db_tune_writer(fz_db *db, fz_error *err);
+
 fz_err fz_db_begin(fz_db *db, fz_error *err);
 fz_err fz_db_commit(fz_db *db, fz_error *err);
 fz_err fz_db_rollback(fz_db *db); /* safe to call when no transaction is open */

@@ -99,13 +99,7 @@ fz_err fz_writer_start(const char *url, int max_batch, fz_writer **out,
     free(w);
     return rc;
   }
-  /* The writer's pages stay valid between batches (nobody else writes),
-   * so a larger cache saves the reads of the indexes each change touches;
-   * and each change's savepoint keeps the pages it would restore in memory
-   * rather than in a temporary file. */
-  if (fz_db_backend(w->db) == FZ_BACKEND_SQLITE &&
-      ((rc = fz_db_exec(w->db, "PRAGMA cache_size = -65536", err)) ||
-       (rc = fz_db_exec(w->db, "PRAGMA temp_store = MEMORY", err)))) {
+  if ((rc = fz_db_tune_writer(w->db, err))) {
     fz_db_close(w->db);
     free(w);
     return rc;

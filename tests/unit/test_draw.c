@@ -498,6 +498,36 @@ static void cap_and_unstaffed(void) {
   medium_free(&d);
 }
 
+/* The ticket threads check the pool's lines as they hash them: whichever
+ * thread meets it, the first bad line is named, also in a stratum of which
+ * nothing is taken. */
+static void bad_lines_found_by_threads(void) {
+  medium d;
+  medium_init(&d, 1); /* 130,000 lines: a share for each of three threads */
+  size_t taken = d.strata[2].n;
+  for (int t = 1; t <= 4; t++) {
+    size_t line = t == 4 ? 0 : d.strata[2].pool_size - 1;
+    char *end = d.pool[2] + line * FZ_DRAW_LINE + FZ_DRAW_CODE;
+    *end = ' ';
+    d.strata[2].n = t == 3 ? 0 : taken;
+    d.in.threads = t == 4 ? 3 : t;
+    fz_draw_result r;
+    fz_error e;
+    CHECK_INT(fz_draw_run(&d.in, &r, &e), FZ_INVALID);
+    char want[64];
+    snprintf(want, sizeof want, "line %zu does not end", line + 1);
+    CHECK_CONTAINS(e.message, want);
+    CHECK_CONTAINS(e.message, "分层 \"C\"");
+    *end = '\n';
+  }
+  d.strata[2].n = taken;
+  fz_draw_result r;
+  fz_error e;
+  CHECK_INT(fz_draw_run(&d.in, &r, &e), FZ_OK);
+  fz_draw_result_free(&r);
+  medium_free(&d);
+}
+
 static void expect_invalid(fz_draw_input *in, const char *field) {
   fz_draw_result r;
   fz_error e;
@@ -1015,6 +1045,7 @@ int main(void) {
   RUN(known_answers);
   RUN(take);
   RUN(pool_check);
+  RUN(bad_lines_found_by_threads);
   RUN(selection_is_brute_force);
   RUN(threads_agree);
   RUN(joint_departments_first);
