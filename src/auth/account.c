@@ -2,6 +2,7 @@
  * of fazhi's accounts over the users, sessions and api_tokens tables, each
  * change with its ledger event in the caller's transaction. */
 #include "auth/account.h"
+#include "auth/token_cache.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -698,6 +699,19 @@ fz_err fz_login_record(fz_db *db, const fz_account_policy *pol, int64_t user_id,
 
 /* ---- Sessions ------------------------------------------------------------- */
 
+static fz_err session_ended(fz_error *err) {
+  return fz_error_set(err, FZ_UNAUTHORIZED, "", "会话已结束，请重新登录 / the "
+                      "session has ended; sign in again");
+}
+
+/* A session found is live until its absolute end and while not idle. */
+static fz_err session_live(const fz_account_policy *pol, const fz_session *s,
+                           int64_t now, fz_error *err) {
+  return s->expires <= now || now - s->last_seen >= pol->idle_ms
+             ? session_ended(err)
+             : FZ_OK;
+}
+
 fz_err fz_session_find(fz_db *db, const fz_account_policy *pol,
                        const char *token, int64_t now, fz_session *out,
                        fz_error *err) {
@@ -705,6 +719,11 @@ fz_err fz_session_find(fz_db *db, const fz_account_policy *pol,
   if (fz_token_check(token, FZ_TOKEN_SESSION, NULL) ||
       fz_token_hash(token, out->token_hash))
     return fz_error_set(err, FZ_UNAUTHORIZED, "", "请先登录 / sign in first");
+  fz_found f = {0};
+  if (fz_found_get(db, FZ_FOUND_SESSION, out->token_hash, &f)) {
+    *out = f.session;
+    return session_live(pol, out, now, err);
+  }
   fz_stmt *st;
   fz_err rc = prepare(db, &st, err,
                       "SELECT s.csrf_hash, s.created_at, "
@@ -723,12 +742,14 @@ fz_err fz_session_find(fz_db *db, const fz_account_policy *pol,
   out->expires = fz_stmt_column_int64(st, 3);
   read_user(st, 4, &out->user);
   fz_stmt_finalize(st);
-  if (len != FZ_TOKEN_HASH_LEN || out->user.disabled || out->expires <= now ||
-      now - out->last_seen >= pol->idle_ms)
-    return fz_error_set(err, FZ_UNAUTHORIZED, "",
-                        "会话已结束，请重新登录 / the session has ended; sign "
-                        "in again");
-  return FZ_OK;
+  if (len != FZ_TOKEN_HASH_LEN || out->user.disabled)
+    return session_ended(err);
+  rc = session_live(pol, out, now, err);
+  if (!rc) {
+    f.session = *out;
+    fz_found_put(db, FZ_FOUND_SESSION, out->token_hash, &f);
+  }
+  return rc;
 }
 
 static void user_principal(const fz_user *u, fz_principal *p) {
@@ -861,12 +882,23 @@ fz_err fz_apitoken_issue(fz_db *db, const fz_principal *by, const char *name,
   return rc;
 }
 
+static fz_err token_ended(fz_error *err) {
+  return fz_error_set(err, FZ_UNAUTHORIZED, "",
+                      "the API token has been revoked or has expired");
+}
+
 fz_err fz_apitoken_find(fz_db *db, const char *token, int64_t now,
                         fz_principal *out, fz_error *err) {
   memset(out, 0, sizeof *out);
   unsigned char h[FZ_TOKEN_HASH_LEN];
   if (fz_token_check(token, FZ_TOKEN_API, NULL) || fz_token_hash(token, h))
     return fz_error_set(err, FZ_UNAUTHORIZED, "", "not a valid API token");
+  fz_found f = {0};
+  if (fz_found_get(db, FZ_FOUND_API, h, &f)) {
+    if (f.expires_at <= now) return token_ended(err);
+    *out = f.who;
+    return FZ_OK;
+  }
   fz_stmt *st;
   fz_err rc =
       prepare(db, &st, err,
@@ -885,9 +917,7 @@ fz_err fz_apitoken_find(fz_db *db, const char *token, int64_t now,
   fz_user u;
   read_user(st, 4, &u);
   fz_stmt_finalize(st);
-  if (revoked || expires_at <= now || u.disabled)
-    return fz_error_set(err, FZ_UNAUTHORIZED, "",
-                        "the API token has been revoked or has expired");
+  if (revoked || expires_at <= now || u.disabled) return token_ended(err);
   out->scope.user_id = u.id;
   out->scope.roles = roles & u.roles;
   copy(out->scope.region_prefix, sizeof out->scope.region_prefix,
@@ -895,6 +925,9 @@ fz_err fz_apitoken_find(fz_db *db, const char *token, int64_t now,
   out->scope.department_id = u.department_id;
   out->token_id = id;
   set_actor(out, "token", id);
+  f.who = *out;
+  f.expires_at = expires_at;
+  fz_found_put(db, FZ_FOUND_API, h, &f);
   return FZ_OK;
 }
 

@@ -63,6 +63,17 @@ static void drop_cache(fz_db *db) {
 
 void *fz_db_slot(fz_db *db, fz_db_slot_id id) { return db->slot[id]; }
 
+int fz_db_data_version(fz_db *db, uint64_t *v) {
+  if (!db->ops->data_version) return 0;
+  /* A read of the file's header, so that the version is of a transaction
+   * that has looked at the database now. */
+  fz_stmt *st;
+  if (fz_db_prepare(db, "PRAGMA schema_version", &st, NULL)) return 0;
+  int r = fz_stmt_step(st, NULL);
+  fz_stmt_finalize(st);
+  return r == FZ_STEP_ROW && db->ops->data_version(db, v) == 0;
+}
+
 void fz_db_slot_set(fz_db *db, fz_db_slot_id id, void *p,
                     void (*free_fn)(void *)) {
   if (db->slot[id] && db->slot_free[id] && db->slot[id] != p)

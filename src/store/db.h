@@ -44,12 +44,22 @@ const char *fz_db_errmsg(const fz_db *db);
 fz_err fz_db_exec(fz_db *db, const char *sql, fz_error *err);
 
 /* The modules that keep state of their own on a connection. */
-typedef enum fz_db_slot_id { FZ_DB_SLOT_LEDGER, FZ_DB_SLOT__COUNT } fz_db_slot_id;
+typedef enum fz_db_slot_id {
+  FZ_DB_SLOT_LEDGER,
+  FZ_DB_SLOT_AUTH,
+  FZ_DB_SLOT__COUNT
+} fz_db_slot_id;
 
 /* The state a module keeps on this connection (NULL until it sets one).
  * It is a cache the module checks against the database before trusting
  * it: the connection knows nothing of what it means. */
 void *fz_db_slot(fz_db *db, fz_db_slot_id id);
+
+/* Reads the version of the database's content as this connection sees it
+ * now (in its read transaction, or in one of its own), into *v: any commit
+ * since, by any connection or process, changes it.  Returns 1, or 0 when
+ * the backend cannot tell (PostgreSQL), so that nothing is cached. */
+int fz_db_data_version(fz_db *db, uint64_t *v);
 
 /* Sets the module's state on this connection to p (owned by the
  * connection from now on, freed with free_fn when it closes or is

@@ -65,6 +65,10 @@ struct fz_db_ops {
    * server dropped, returning 1 then (its prepared statements are gone),
    * else 0.  May be NULL. */
   int (*recover)(fz_db *db);
+  /* The version of the database content the connection's last read
+   * transaction saw, which any commit changes (SQLite).  NULL when the
+   * backend has none that a connection can read cheaply. */
+  int (*data_version)(fz_db *db, uint64_t *v);
   fz_err (*prepare)(fz_db *db, const char *sql, fz_stmt **out, fz_error *err);
   fz_err (*bind_int64)(fz_stmt *st, int idx, int64_t v);
   fz_err (*bind_text)(fz_stmt *st, int idx, const char *s, size_t len);

@@ -167,6 +167,16 @@ static fz_err sq_exec(fz_db *db, const char *sql, fz_error *err) {
 
 static int sq_in_tx(fz_db *db) { return !sqlite3_get_autocommit(DB(db)->h); }
 
+static int sq_data_version(fz_db *db, uint64_t *v) {
+  unsigned u = 0;
+  /* A write transaction's own changes are not counted until it commits. */
+  if (sqlite3_txn_state(DB(db)->h, "main") == SQLITE_TXN_WRITE ||
+      sqlite3_file_control(DB(db)->h, "main", SQLITE_FCNTL_DATA_VERSION, &u))
+    return -1;
+  *v = u;
+  return 0;
+}
+
 static fz_err sq_commit(fz_db *db, fz_error *err) {
   return sq_exec(db, "COMMIT", err);
 }
@@ -289,6 +299,7 @@ const fz_db_ops fz_dbi_sqlite_ops = {
     .in_tx = sq_in_tx,
     .commit = sq_commit,
     .recover = NULL,
+    .data_version = sq_data_version,
     .prepare = sq_prepare,
     .bind_int64 = sq_bind_int64,
     .bind_text = sq_bind_text,

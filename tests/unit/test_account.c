@@ -691,6 +691,68 @@ static void t_no_secret_at_rest(void) {
   fz_db_close(db);
 }
 
+/* A connection keeps what it found for a token while the database is
+ * unchanged (auth/token_cache.h).  Another connection's commit (the CLI, a
+ * second server) must end that at once: a token revoked, a user disabled
+ * or a role taken there is refused here on the next look-up; times are
+ * checked again on each one. */
+static void t_found_tokens_follow_other_connections(void) {
+  fz_db *db = fresh(), *other = NULL;
+  if (!db) return;
+  if (fz_db_open(url, &other, &e)) {
+    fprintf(stderr, "  %s\n", e.message);
+    t_current_failed = 1;
+    fz_db_close(db);
+    return;
+  }
+  int64_t uid = mkuser(db, "qian.yi", R(OFFICER) | R(DEPT_HEAD), "2101",
+                       "Right-pass-1");
+  int64_t aid = mkuser(db, "sys2", R(SYSADMIN), "", "Right-pass-1");
+  int64_t sid = mkuser(db, "sec2", R(SECADMIN), "", "Right-pass-1");
+  fz_principal u = as(db, uid), sys = as(db, aid), sec = as(db, sid);
+  char tok[FZ_TOKEN_SIZE], tok2[FZ_TOKEN_SIZE];
+  int64_t id = 0, id2 = 0, exp = T0 + 60 * MIN;
+  CHECK_INT(TX(db, fz_apitoken_issue(db, &u, "one", R(OFFICER) | R(DEPT_HEAD),
+                                     exp, T0, tok, &id, &e)),
+            FZ_OK);
+  CHECK_INT(TX(db, fz_apitoken_issue(db, &u, "two", R(OFFICER), exp, T0, tok2,
+                                     &id2, &e)),
+            FZ_OK);
+  fz_session_new n;
+  CHECK_INT(login(db, "qian.yi", "Right-pass-1", T0, &n), FZ_LOGIN_OK);
+  fz_principal p;
+  fz_session s;
+  for (int i = 0; i < 2; i++) { /* found, then kept */
+    CHECK_INT(fz_apitoken_find(db, tok, T0, &p, &e), FZ_OK);
+    CHECK_INT(p.scope.roles, R(OFFICER) | R(DEPT_HEAD));
+    CHECK_INT(fz_apitoken_find(db, tok2, T0, &p, &e), FZ_OK);
+    CHECK_INT(fz_session_find(db, &policy, n.token, T0, &s, &e), FZ_OK);
+  }
+  /* Kept answers still end on time. */
+  CHECK_INT(fz_apitoken_find(db, tok, exp, &p, &e), FZ_UNAUTHORIZED);
+  CHECK_INT(fz_session_find(db, &policy, n.token, T0 + policy.idle_ms, &s, &e),
+            FZ_UNAUTHORIZED);
+  CHECK_INT(fz_apitoken_find(db, tok, T0, &p, &e), FZ_OK);
+
+  /* The other connection takes a role, then revokes token two. */
+  CHECK_INT(TX(other, fz_user_change_roles(other, &sec, uid, 0, R(DEPT_HEAD),
+                                           T0, NULL, &e)),
+            FZ_OK);
+  CHECK_INT(fz_apitoken_find(db, tok, T0, &p, &e), FZ_OK);
+  CHECK_INT(p.scope.roles, R(OFFICER));
+  CHECK_INT(fz_session_find(db, &policy, n.token, T0, &s, &e), FZ_OK);
+  CHECK_INT(s.user.roles, R(OFFICER));
+  CHECK_INT(TX(other, fz_apitoken_revoke(other, &sys, id2, T0, &e)), FZ_OK);
+  CHECK_INT(fz_apitoken_find(db, tok2, T0, &p, &e), FZ_UNAUTHORIZED);
+  CHECK_INT(fz_apitoken_find(db, tok, T0, &p, &e), FZ_OK);
+  /* It disables the user: his token and session end here too. */
+  CHECK_INT(TX(other, fz_user_disable(other, &sys, uid, T0, &e)), FZ_OK);
+  CHECK_INT(fz_apitoken_find(db, tok, T0, &p, &e), FZ_UNAUTHORIZED);
+  CHECK_INT(fz_session_find(db, &policy, n.token, T0, &s, &e), FZ_UNAUTHORIZED);
+  fz_db_close(other);
+  fz_db_close(db);
+}
+
 static void suite(const char *u, const char *label) {
   url = u;
   int before = t_passed + t_failed;
@@ -701,6 +763,7 @@ static void suite(const char *u, const char *label) {
   RUN(t_session_expiry);
   RUN(t_password_change);
   RUN(t_tokens);
+  RUN(t_found_tokens_follow_other_connections);
   RUN(t_separation_of_the_three);
   RUN(t_security_events);
   RUN(t_no_secret_at_rest);
