@@ -21,12 +21,29 @@ const fz_seal_key *fz_reg_seal_key(void) { return seal_key; }
 
 /* ---- Columns -------------------------------------------------------------- */
 
+/* The ids record t lists in k's link table, as one text "3;5" (in no
+ * promised order: fz_rec_read sorts them) or NULL. */
+static void link_select(fz_db *db, const fz_rkind *k, fz_buf *sql) {
+  if (fz_db_backend(db) == FZ_BACKEND_SQLITE)
+    fz_buf_printf(sql, ", (SELECT group_concat(l.%s, ';')", k->link_column);
+  else
+    fz_buf_printf(sql, ", (SELECT string_agg(CAST(l.%s AS TEXT), ';')",
+                  k->link_column);
+  fz_buf_printf(sql, " FROM %s l WHERE l.%s = t.id)", k->link_table,
+                k->link_owner);
+}
+
 /* The SELECT list of a kind: t.id, one column per field (an ID number as its
- * masked form), t.active, t.created_at, t.updated_at. */
-void fz_rec_select_list(const fz_rkind *k, fz_buf *sql) {
+ * masked form, a list of ids from the link table), t.active, t.created_at,
+ * t.updated_at. */
+void fz_rec_select_list(fz_db *db, const fz_rkind *k, fz_buf *sql) {
   /* Built on every read: plain appends, no format to interpret. */
   fz_buf_puts(sql, "t.id");
   for (size_t i = 0; i < k->nfields; i++) {
+    if (k->fields[i].type == FZ_F_IDS) {
+      link_select(db, k, sql);
+      continue;
+    }
     fz_buf_puts(sql, ", t.");
     fz_buf_puts(sql, k->fields[i].type == FZ_F_RESIDENT ? "id_masked"
                                                          : k->fields[i].name);
@@ -52,6 +69,7 @@ void fz_rec_read(const fz_rkind *k, const fz_stmt *st, fz_rec_row *row) {
       size_t n = t ? strnlen(t, FZ_REC_VALUE_MAX - 1) : 0;
       if (n) memcpy(b, t, n);
       b[n] = '\0';
+      if (n && k->fields[i].type == FZ_F_IDS) fz_reg_ids_sort(b);
     }
     row->v[i] = b;
   }
@@ -95,7 +113,7 @@ static fz_err find_one(fz_db *db, const fz_principal *by, const fz_rkind *k,
   int nbind = 0;
   char store[512];
   fz_buf_puts(&sql, "SELECT ");
-  if (row) fz_rec_select_list(k, &sql);
+  if (row) fz_rec_select_list(db, k, &sql);
   else fz_buf_puts(&sql, "1");
   fz_buf_puts(&sql, " FROM ");
   fz_buf_puts(&sql, k->table);
@@ -174,6 +192,18 @@ static fz_err scope_allows(fz_db *db, const fz_principal *by,
 /* The value of field i as the ledger and the portal may show it: a
  * person's name masked, an ID number already masked. */
 static json_t *shown(const fz_rfield *f, const char *v, int mask) {
+  if (f->type == FZ_F_IDS) {
+    /* A list of ids is an array, empty when there are none. */
+    json_t *a = json_array();
+    for (const char *p = v ? v : ""; a && *p;) {
+      char *end;
+      long long id = strtoll(p, &end, 10);
+      if (end == p) break;
+      json_array_append_new(a, json_integer(id));
+      p = end + (*end == ';');
+    }
+    return a;
+  }
   if (!v || !*v) return json_null();
   if (f->type == FZ_F_INT) return json_integer(strtoll(v, NULL, 10));
   if (f->type == FZ_F_BOOL) return json_boolean(strcmp(v, "1") == 0);
@@ -266,6 +296,7 @@ static fz_err bind_value(fz_stmt *st, const fz_rkind *k, size_t i,
                          const char *v, int *idx, fz_error *err) {
   const fz_rfield *f = &k->fields[i];
   int empty = !v || !*v;
+  if (f->type == FZ_F_IDS) return FZ_OK; /* in the link table: link_write */
   if (f->type == FZ_F_RESIDENT) {
     if (empty) {
       for (int j = 0; j < 3; j++) fz_stmt_bind_null(st, (*idx)++);
@@ -312,6 +343,7 @@ static void insert_sql(const fz_rkind *k, int returning, fz_buf *sql) {
   fz_buf_printf(sql, "INSERT INTO %s (id", k->table);
   size_t params = 1;
   for (size_t i = 0; i < k->nfields; i++) {
+    if (k->fields[i].type == FZ_F_IDS) continue; /* link_write */
     if (k->fields[i].type == FZ_F_RESIDENT) {
       fz_buf_puts(sql, ", id_sealed, id_index, id_masked");
       params += 3;
@@ -367,6 +399,42 @@ fz_err fz_rec_check_all(fz_db *db, const fz_principal *by, const fz_rkind *k,
   return rc;
 }
 
+/* Makes v ("3;5") the ids record id lists in k's link table: the rows it
+ * had are deleted first unless fresh (a record just inserted has none). */
+static fz_err link_write(fz_db *db, const fz_rkind *k, int64_t id,
+                         const char *v, int fresh, fz_error *err) {
+  char sql[192];
+  fz_stmt *st;
+  int r = FZ_STEP_DONE;
+  if (!fresh) {
+    snprintf(sql, sizeof sql, "DELETE FROM %s WHERE %s = ?", k->link_table,
+             k->link_owner);
+    fz_err rc = fz_db_prepare(db, sql, &st, err);
+    if (rc) return rc;
+    fz_stmt_bind_int64(st, 1, id);
+    r = fz_stmt_step(st, err);
+    fz_stmt_finalize(st);
+  }
+  if (r != FZ_STEP_DONE || !v || !*v)
+    return r == FZ_STEP_DONE ? FZ_OK : (fz_err)r;
+  snprintf(sql, sizeof sql, "INSERT INTO %s (%s, %s) VALUES (?, ?)",
+           k->link_table, k->link_owner, k->link_column);
+  fz_err rc = fz_db_prepare(db, sql, &st, err);
+  if (rc) return rc;
+  for (const char *p = v; *p && r == FZ_STEP_DONE;) {
+    char *end;
+    long long x = strtoll(p, &end, 10);
+    if (end == p) break;
+    p = end + (*end == ';');
+    fz_stmt_reset(st);
+    fz_stmt_bind_int64(st, 1, id);
+    fz_stmt_bind_int64(st, 2, x);
+    r = fz_stmt_step(st, err);
+  }
+  fz_stmt_finalize(st);
+  return r == FZ_STEP_DONE ? FZ_OK : (fz_err)r;
+}
+
 fz_err fz_rec_insert_prepare(fz_db *db, const fz_rkind *k, fz_stmt **st,
                              fz_error *err) {
   fz_buf sql;
@@ -408,6 +476,9 @@ fz_err fz_rec_insert_run(fz_db *db, fz_stmt *st, const fz_rkind *k,
     }
   }
   fz_stmt_reset(st);
+  int link = fz_reg_link_idx(k);
+  if (!rc && *inserted && link >= 0 && *v[link])
+    rc = link_write(db, k, id, v[link], 1, err);
   if (!rc && *inserted && k->placed) rc = k->placed(db, id, err);
   return rc;
 }
@@ -578,6 +649,22 @@ static void text_int(fz_buf *b, long long v) {
 static void text_member(fz_buf *b, const fz_rfield *f, const char *v,
                         int mask) {
   const char *name = member(f);
+  if (f->type == FZ_F_IDS) {
+    /* As shown() makes it: an array of the ids, empty when none. */
+    fz_buf_append(b, ",\"", 2);
+    fz_buf_puts(b, name);
+    fz_buf_append(b, "\":[", 3);
+    for (const char *p = v ? v : ""; *p;) {
+      char *end;
+      long long id = strtoll(p, &end, 10);
+      if (end == p) break;
+      if (p != v) fz_buf_append(b, ",", 1);
+      text_int(b, id);
+      p = end + (*end == ';');
+    }
+    fz_buf_append(b, "]", 1);
+    return;
+  }
   char m[256];
   const char *str = v;
   if (v && *v && f->type == FZ_F_RESIDENT && !strchr(v, '*'))
@@ -752,6 +839,15 @@ fz_err fz_reg_get_by_code(fz_db *db, const fz_principal *by, fz_reg_kind kind,
 
 /* ---- Changing a record ------------------------------------------------------ */
 
+/* A reader may see a record through an id it lists (an officer through one
+ * of his other departments); changing it is for whoever may keep it where
+ * it hangs now (the officer's primary department). */
+static fz_err may_change(fz_db *db, const fz_principal *by, const fz_rkind *k,
+                         const fz_rec_row *row, fz_error *err) {
+  if (!k->link_table) return FZ_OK;
+  return scope_allows(db, by, k, (const char *const *)row->v, err);
+}
+
 fz_err fz_reg_update(fz_db *db, const fz_principal *by, fz_reg_kind kind,
                      int64_t id, const fz_rec *rec, int64_t now,
                      fz_error *err) {
@@ -765,6 +861,7 @@ fz_err fz_reg_update(fz_db *db, const fz_principal *by, fz_reg_kind kind,
                                     : fz_error_set(err, FZ_NOMEM, "", NULL);
   if (!rc) rc = need(by, k->write_perm, err);
   if (!rc) rc = fz_rec_load(db, by, k, id, old, err);
+  if (!rc) rc = may_change(db, by, k, old, err);
   if (!rc) rc = fz_rec_normalise(k, rec, 0, neu, err);
   size_t changed = 0;
   for (size_t i = 0; !rc && i < k->nfields; i++) {
@@ -800,7 +897,7 @@ fz_err fz_reg_update(fz_db *db, const fz_principal *by, fz_reg_kind kind,
   if (!rc) {
     fz_buf_printf(&sql, "UPDATE %s SET updated_at = ?", k->table);
     for (size_t i = 0; i < k->nfields; i++) {
-      if (merged[i] == old->v[i]) continue;
+      if (merged[i] == old->v[i] || k->fields[i].type == FZ_F_IDS) continue;
       if (k->fields[i].type == FZ_F_RESIDENT)
         fz_buf_puts(&sql, ", id_sealed = ?, id_index = ?, id_masked = ?");
       else
@@ -821,6 +918,9 @@ fz_err fz_reg_update(fz_db *db, const fz_principal *by, fz_reg_kind kind,
     if (!rc && r != FZ_STEP_DONE) rc = (fz_err)r;
   }
   fz_stmt_finalize(st);
+  int link = fz_reg_link_idx(k);
+  if (!rc && link >= 0 && merged[link] != old->v[link])
+    rc = link_write(db, k, id, merged[link], 0, err);
   if (!rc && k->placed && k->parent_field &&
       merged[fz_reg_idx(k, k->parent_field)] !=
           old->v[fz_reg_idx(k, k->parent_field)])
@@ -848,6 +948,7 @@ fz_err fz_reg_set_active(fz_db *db, const fz_principal *by, fz_reg_kind kind,
                       "请说明理由（1–512 字节） / give a reason (1 to 512 "
                       "bytes)");
   if (!rc) rc = fz_rec_load(db, by, k, id, row, err);
+  if (!rc) rc = may_change(db, by, k, row, err);
   if (!rc && row->active == active)
     rc = fz_error_set(err, FZ_CONFLICT, "active",
                       active ? "%s %lld 已是启用状态 / already active"
