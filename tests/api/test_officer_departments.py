@@ -12,7 +12,6 @@ department while an officer of neither is refused."""
 import csv
 import io
 import json
-import os
 import subprocess
 from datetime import date, timedelta
 
@@ -20,12 +19,12 @@ import pytest
 import requests
 
 from codes import uscc
-from conftest import BACKEND, BIN, Server, error_of
-from test_accounts import Client, Db, psql
+from conftest import BIN, error_of
+from test_cases import demo_env, events, ok
 from test_inspect import secret
+from test_registry import patch, upload
 
 PG_SCHEMA = "fz_api_officer_departments"
-PASSWORD = "Liaoning-2100"
 WINDOW = ("2026-11-02", "2026-11-30")
 
 
@@ -33,51 +32,9 @@ class Env:
     pass
 
 
-def ok(resp, status=200):
-    assert resp.status_code == status, resp.text
-    return resp.json()
-
-
-def patch(c, path, body):
-    return c.http.patch(c.base + path, json=body, timeout=30,
-                        headers={"X-CSRF-Token": c.csrf})
-
-
-def upload(c, path, data):
-    return c.http.post(c.base + path, data=data, timeout=60,
-                       headers={"X-CSRF-Token": c.csrf, "Content-Type": "text/csv"})
-
-
-def events(env):
-    return int(env.db.rows("SELECT COUNT(*) FROM ledger_event")[0][0])
-
-
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
-    d = tmp_path_factory.mktemp("officer_departments")
-    if BACKEND == "sqlite":
-        url = "sqlite:%s/od.db" % d
-    else:
-        base = os.environ["FAZHI_TEST_PG_URL"]
-        psql(base, "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s" % (PG_SCHEMA, PG_SCHEMA))
-        url = base + ("&" if "?" in base else "?") + "options=-csearch_path%3D" + PG_SCHEMA
-    keys = ["--ledger-key", str(d / "ledger.key"), "--id-key", str(d / "id.key")]
-    for cmd in (["init", "--db", url, "--demo", *keys],
-                ["demo", "--db", url, "--entities", "300", "--id-key", str(d / "id.key")]):
-        r = subprocess.run([BIN, *cmd], capture_output=True, text=True, timeout=300)
-        assert r.returncode == 0, r.stderr
-    e = Env()
-    e.db = Db(url)
-    e.server = Server(url, extra=keys)
-    e.c = {}
-    for name in ("sy.officer", "sy.head", "dl.head", "ln.supervisor"):
-        c = Client(e.server.url)
-        assert c.login(name, PASSWORD).status_code == 200
-        e.c[name] = c
-    yield e
-    assert e.server.stop() == 0
-    if BACKEND != "sqlite":
-        psql(os.environ["FAZHI_TEST_PG_URL"], "DROP SCHEMA %s CASCADE" % PG_SCHEMA)
+    yield from demo_env(tmp_path_factory, "officer_departments", PG_SCHEMA)
 
 
 def dept(env, name):
