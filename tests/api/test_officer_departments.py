@@ -20,7 +20,7 @@ import requests
 
 from codes import uscc
 from conftest import BIN, error_of
-from test_cases import demo_env, events, ok
+from test_cases import demo_env, events, ok, user_id
 from test_inspect import secret
 from test_registry import patch, upload
 
@@ -294,10 +294,6 @@ def test_the_public_look_up_names_the_other_departments(env, world):
 
 
 # ---- Inspections --------------------------------------------------------------------
-
-
-def user_id(env, name):
-    return int(env.db.rows("SELECT id FROM users WHERE username = '%s'" % name)[0][0])
 
 
 def draw(env, spec):
