@@ -160,10 +160,76 @@ static fz_err out_of_scope(const char *field, const char *what,
                       what, field);
 }
 
+/* May by hang a record from the one its parent_field names (a department's
+ * parent, an officer's primary department, a conflict's officer)?  Only
+ * from one by can see; a record at the top is only for whoever has no
+ * department. */
+static fz_err parent_allows(fz_db *db, const fz_principal *by,
+                            const fz_rkind *k, const char *const *v,
+                            fz_error *err) {
+  const char *field = k->parent_field;
+  if (by->cli || !field) return FZ_OK;
+  const char *ref = v[fz_reg_idx(k, field)];
+  if (!ref || !*ref) {
+    return by->scope.department_id ? out_of_scope(field, "上级主体", err)
+                                   : FZ_OK;
+  }
+  int yes = 0;
+  fz_err rc = visible(db, by, fz_reg_kind_get(k->parent_kind), strtoll(ref, NULL, 10),
+                      &yes, err);
+  if (!rc && !yes) rc = out_of_scope(field, "所属或上级", err);
+  return rc;
+}
+
+/* The records a record lists (an officer's other departments, of kind
+ * parent_kind) lie within by's region prefix: one of another city would
+ * show the officer to its accounts and put him in its pools.  They need
+ * not lie in by's department subtree (a 市场监管 head may let his officer
+ * serve the city's 综合行政执法 too).  An id that names nothing is the
+ * kind's check's to refuse. */
+static fz_err links_allow(fz_db *db, const fz_principal *by,
+                          const fz_rkind *k, const char *const *v,
+                          fz_error *err) {
+  int link = fz_reg_link_idx(k);
+  if (by->cli || link < 0 || !by->scope.region_prefix[0] || !v[link] ||
+      !*v[link])
+    return FZ_OK;
+  const fz_rkind *pk = fz_reg_kind_get(k->parent_kind);
+  int region = -1;
+  for (size_t i = 0; i < pk->nfields; i++)
+    if (pk->fields[i].type == FZ_F_REGION) region = (int)i;
+  if (region < 0) return FZ_OK;
+  char sql[128];
+  snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE id = ?",
+           pk->fields[region].name, pk->table);
+  fz_stmt *st;
+  fz_err rc = fz_db_prepare(db, sql, &st, err);
+  if (rc) return rc;
+  const fz_rfield *f = &k->fields[link];
+  for (const char *p = v[link]; !rc && *p;) {
+    char *end;
+    long long id = strtoll(p, &end, 10);
+    if (end == p) break;
+    p = end + (*end == ';');
+    fz_stmt_reset(st);
+    fz_stmt_bind_int64(st, 1, id);
+    int r = fz_stmt_step(st, err);
+    if (r == FZ_STEP_ROW &&
+        !fz_scope_allows_region(&by->scope, fz_stmt_column_text(st, 0)))
+      rc = fz_error_set(err, FZ_FORBIDDEN, f->name,
+                        "%s 中的 %lld 不在本账号的数据范围内 / %s: %lld lies "
+                        "outside this account's data scope (DESIGN §8)",
+                        f->label, id, f->name, id);
+    else if (r != FZ_STEP_ROW && r != FZ_STEP_DONE)
+      rc = (fz_err)r;
+  }
+  fz_stmt_finalize(st);
+  return rc;
+}
+
 /* May by create or keep a record with these values?  The regions it names
- * must lie within by's region prefix, and the record it hangs from (a
- * department's parent, an officer's department, a conflict's officer) must
- * be one by can see. */
+ * must lie within by's region prefix, as must the records it lists, and
+ * the record it hangs from must be one by can see. */
 static fz_err scope_allows(fz_db *db, const fz_principal *by,
                            const fz_rkind *k, const char *const *v,
                            fz_error *err) {
@@ -172,18 +238,8 @@ static fz_err scope_allows(fz_db *db, const fz_principal *by,
     if (k->fields[i].type == FZ_F_REGION && v[i] && *v[i] &&
         !fz_scope_allows_region(&by->scope, v[i]))
       return out_of_scope(k->fields[i].name, "行政区划", err);
-  const char *field = k->parent_field;
-  if (!field) return FZ_OK;
-  const char *ref = v[fz_reg_idx(k, field)];
-  if (!ref || !*ref) {
-    /* A top-level department is only for whoever has no department. */
-    return by->scope.department_id ? out_of_scope(field, "上级主体", err)
-                                   : FZ_OK;
-  }
-  int yes = 0;
-  fz_err rc = visible(db, by, fz_reg_kind_get(k->parent_kind), strtoll(ref, NULL, 10),
-                      &yes, err);
-  if (!rc && !yes) rc = out_of_scope(field, "所属或上级", err);
+  fz_err rc = parent_allows(db, by, k, v, err);
+  if (!rc) rc = links_allow(db, by, k, v, err);
   return rc;
 }
 
@@ -845,7 +901,7 @@ fz_err fz_reg_get_by_code(fz_db *db, const fz_principal *by, fz_reg_kind kind,
 static fz_err may_change(fz_db *db, const fz_principal *by, const fz_rkind *k,
                          const fz_rec_row *row, fz_error *err) {
   if (!k->link_table) return FZ_OK;
-  return scope_allows(db, by, k, (const char *const *)row->v, err);
+  return parent_allows(db, by, k, (const char *const *)row->v, err);
 }
 
 fz_err fz_reg_update(fz_db *db, const fz_principal *by, fz_reg_kind kind,

@@ -199,6 +199,23 @@ def test_an_account_of_another_department_sees_him_but_does_not_change_him(env, 
     assert officer(env, oid) == before and events(env) == size
 
 
+def test_a_head_lets_his_officer_serve_another_body_of_his_city_only(env, world):
+    head = env.c["sy.head"]
+    own = ok(env.c["ln.supervisor"].post("/officers", {
+        "name": "秦月", "cert_no": "OD-MKT-1", "cert_from": "2024-01-01", "cert_to": "2099-12-31",
+        "status": "valid", "department_id": world.market}), 201)
+    # 沈阳's 综合行政执法 lies outside his department but inside his city.
+    got = ok(patch(head, "/officers/%d" % own["id"], {"department_ids": [world.urban]}))
+    assert got["department_ids"] == [world.urban]
+    # 大连's 市场监管 lies outside his city: refused, nothing written.
+    dalian = dept(env, "大连市市场监督管理局")
+    size = events(env)
+    msg = error_of(patch(head, "/officers/%d" % own["id"], {"department_ids": [dalian]}),
+                   403, "forbidden", "department_ids")
+    assert str(dalian) in msg
+    assert officer(env, own["id"])["department_ids"] == [world.urban] and events(env) == size
+
+
 def test_the_department_filter_finds_him_either_way(env, world):
     head, sup, oid = env.c["sy.head"], env.c["ln.supervisor"], world.officer["id"]
 
