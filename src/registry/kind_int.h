@@ -74,6 +74,10 @@ struct fz_rkind {
 /* The index of k's FZ_F_IDS field, or -1. */
 int fz_reg_link_idx(const fz_rkind *k);
 
+/* The next id of an FZ_F_IDS value ("3;5;9") at *p into *id, *p moved past
+ * it and its ';': 1, or 0 at the end (or at anything that is no id). */
+int fz_reg_ids_next(const char **p, long long *id);
+
 /* Sorts the ids of an FZ_F_IDS value ("9;3;5" becomes "3;5;9") in place:
  * what the database gives in no promised order (record.c) reads as the
  * value was written.  At most 64 ids; the rest stay where they are. */

@@ -329,11 +329,8 @@ static fz_err check_other_departments(fz_db *db, const fz_rview *r,
                                       fz_error *err) {
   long long primary = strtoll(r->v[7], NULL, 10);
   const char *p = r->v[11] ? r->v[11] : "";
-  while (*p) {
-    char *end;
-    long long d = strtoll(p, &end, 10);
-    if (end == p) break;
-    p = end + (*end == ';');
+  long long d;
+  while (fz_reg_ids_next(&p, &d)) {
     if (d == primary)
       return fz_error_set(err, FZ_INVALID, "department_ids",
                           "其他所属执法主体ID 中的 %lld 已是所属执法主体 "

@@ -206,11 +206,9 @@ static fz_err links_allow(fz_db *db, const fz_principal *by,
   fz_err rc = fz_db_prepare(db, sql, &st, err);
   if (rc) return rc;
   const fz_rfield *f = &k->fields[link];
-  for (const char *p = v[link]; !rc && *p;) {
-    char *end;
-    long long id = strtoll(p, &end, 10);
-    if (end == p) break;
-    p = end + (*end == ';');
+  const char *p = v[link];
+  long long id;
+  while (!rc && fz_reg_ids_next(&p, &id)) {
     fz_stmt_reset(st);
     fz_stmt_bind_int64(st, 1, id);
     int r = fz_stmt_step(st, err);
@@ -251,13 +249,10 @@ static json_t *shown(const fz_rfield *f, const char *v, int mask) {
   if (f->type == FZ_F_IDS) {
     /* A list of ids is an array, empty when there are none. */
     json_t *a = json_array();
-    for (const char *p = v ? v : ""; a && *p;) {
-      char *end;
-      long long id = strtoll(p, &end, 10);
-      if (end == p) break;
+    const char *p = v ? v : "";
+    long long id;
+    while (a && fz_reg_ids_next(&p, &id))
       json_array_append_new(a, json_integer(id));
-      p = end + (*end == ';');
-    }
     return a;
   }
   if (!v || !*v) return json_null();
@@ -477,11 +472,9 @@ static fz_err link_write(fz_db *db, const fz_rkind *k, int64_t id,
            k->link_table, k->link_owner, k->link_column);
   fz_err rc = fz_db_prepare(db, sql, &st, err);
   if (rc) return rc;
-  for (const char *p = v; *p && r == FZ_STEP_DONE;) {
-    char *end;
-    long long x = strtoll(p, &end, 10);
-    if (end == p) break;
-    p = end + (*end == ';');
+  const char *p = v;
+  long long x;
+  while (r == FZ_STEP_DONE && fz_reg_ids_next(&p, &x)) {
     fz_stmt_reset(st);
     fz_stmt_bind_int64(st, 1, id);
     fz_stmt_bind_int64(st, 2, x);
@@ -710,13 +703,11 @@ static void text_member(fz_buf *b, const fz_rfield *f, const char *v,
     fz_buf_append(b, ",\"", 2);
     fz_buf_puts(b, name);
     fz_buf_append(b, "\":[", 3);
-    for (const char *p = v ? v : ""; *p;) {
-      char *end;
-      long long id = strtoll(p, &end, 10);
-      if (end == p) break;
-      if (p != v) fz_buf_append(b, ",", 1);
+    const char *p = v ? v : "";
+    long long id;
+    for (int i = 0; fz_reg_ids_next(&p, &id); i++) {
+      if (i) fz_buf_append(b, ",", 1);
       text_int(b, id);
-      p = end + (*end == ';');
     }
     fz_buf_append(b, "]", 1);
     return;

@@ -158,16 +158,20 @@ static void ids_join(long long *ids, size_t n, char *buf, size_t size) {
                              ids[i]);
 }
 
+int fz_reg_ids_next(const char **p, long long *id) {
+  char *end;
+  *id = strtoll(*p, &end, 10);
+  if (!**p || end == *p) return 0;
+  *p = end + (*end == ';');
+  return 1;
+}
+
 void fz_reg_ids_sort(char *v) {
   long long ids[IDS_MAX];
   size_t n = 0, len = strlen(v);
-  char *p = v, *end;
-  while (*p && n < IDS_MAX) {
-    ids[n] = strtoll(p, &end, 10);
-    if (end == p) return; /* not a list of ids: left as it is */
-    n++;
-    p = end + (*end == ';');
-  }
+  const char *p = v;
+  while (n < IDS_MAX && fz_reg_ids_next(&p, &ids[n])) n++;
+  if (*p) return; /* not a list of ids: left as it is */
   if (n < 2) return;
   char out[IDS_MAX * 21];
   ids_join(ids, n, out, sizeof out);
