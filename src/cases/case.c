@@ -216,13 +216,21 @@ fz_err fz_case_check_team(fz_db *db, const fz_case_row *c, const json_t *ids,
     return fz_error_set(err, FZ_INVALID, "officers", "至多 %d 名承办人员 / at "
                         "most %d handlers", FZ_CASE_MAX_OFFICERS,
                         FZ_CASE_MAX_OFFICERS);
-  fz_stmt *st;
-  fz_err rc = fz_db_prepare(db, "SELECT o.name, o.auxiliary, o.active, "
-                            "o.status, o.cert_from, o.cert_to, o.cert_no, "
-                            "(SELECT COUNT(*) FROM conflicts f WHERE "
-                            "f.officer_id = o.id AND f.entity_uscc = ? AND "
-                            "f.active = 1), o.department_id FROM officers o "
-                            "WHERE o.id = ?", &st, err);
+  /* Column 8: does he serve the case's department, as his primary one or
+   * as another (the registry's rule)? */
+  fz_buf sql;
+  fz_buf_init(&sql, 4096);
+  fz_buf_puts(&sql, "SELECT o.name, o.auxiliary, o.active, o.status, "
+              "o.cert_from, o.cert_to, o.cert_no, (SELECT COUNT(*) FROM "
+              "conflicts f WHERE f.officer_id = o.id AND f.entity_uscc = ? "
+              "AND f.active = 1), (SELECT COUNT(*) FROM officers m WHERE "
+              "m.id = o.id");
+  fz_reg_officer_in_sql(&sql, "m", &c->department_id, 1);
+  fz_buf_puts(&sql, ") FROM officers o WHERE o.id = ?");
+  fz_stmt *st = NULL;
+  fz_err rc = sql.err ? fz_error_set(err, sql.err, "", NULL)
+                      : fz_db_prepare(db, sql.data, &st, err);
+  fz_buf_free(&sql);
   if (rc) return rc;
   for (size_t i = 0; i < count && !rc; i++) {
     json_t *v = json_array_get(ids, i);
@@ -256,7 +264,15 @@ fz_err fz_case_check_team(fz_db *db, const fz_case_row *c, const json_t *ids,
     const char *status = fz_stmt_column_text(st, 3);
     const char *from = fz_stmt_column_text(st, 4);
     const char *to = fz_stmt_column_text(st, 5);
-    if (fz_stmt_column_int64(st, 1))
+    if (!fz_stmt_column_int64(st, 8))
+      rc = fz_error_set(err, FZ_CONFLICT, "officers", "%s 不是本案执法主体（%s）"
+                        "的执法人员，不得承办本案（《中华人民共和国行政处罚法》"
+                        "第十七条、第四十二条）/ officer %lld does not serve the "
+                        "case's department %lld, as his own department or "
+                        "as another (Art. 17, 42)", name,
+                        c->department_name, (long long)out[i],
+                        (long long)c->department_id);
+    else if (fz_stmt_column_int64(st, 1))
       rc = fz_error_set(err, FZ_CONFLICT, "officers", "%s 为辅助人员，不得作为"
                         "执法人员办案（《中华人民共和国行政处罚法》第四十二条）/ "
                         "officer %lld is an auxiliary (辅助人员) and cannot "

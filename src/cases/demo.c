@@ -11,6 +11,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "registry/demo.h"
+#include "registry/registry.h"
 #include "store/query.h"
 
 /* A step of a demo case: who takes it, and its body, in which
@@ -318,19 +319,28 @@ static fz_err city_load(demo *d, city *c, const char *key, const char *today,
   if (rc) return rc;
   if (c == &d->cities[0]) st->reviewer_officer = reviewer;
   c->department = c->officer.scope.department_id;
-  fz_stmt *st2;
-  rc = fz_db_prepare(d->db, "SELECT o.id FROM officers o WHERE "
-                     "o.department_id = ? AND o.active = 1 AND o.auxiliary = "
-                     "0 AND o.status = 'valid' AND o.cert_from <= ? AND "
-                     "o.cert_to >= ? AND o.id <> ? AND o.id <> ? AND NOT "
-                     "EXISTS (SELECT 1 FROM conflicts f WHERE f.officer_id = "
-                     "o.id AND f.active = 1) ORDER BY o.id LIMIT 1", &st2, err);
+  /* The second handler serves the department, preferably as another
+   * department of his (a 综合行政执法 officer who acts for 市场监管 too,
+   * see registry/demo.c), so that the demo's cases show one. */
+  fz_buf sql;
+  fz_buf_init(&sql, 4096);
+  fz_buf_puts(&sql, "SELECT o.id FROM officers o WHERE o.active = 1 AND "
+              "o.auxiliary = 0 AND o.status = 'valid' AND o.cert_from <= ? "
+              "AND o.cert_to >= ? AND o.id <> ? AND o.id <> ? AND NOT EXISTS "
+              "(SELECT 1 FROM conflicts f WHERE f.officer_id = o.id AND "
+              "f.active = 1)");
+  fz_reg_officer_in_sql(&sql, "o", &c->department, 1);
+  fz_buf_printf(&sql, " ORDER BY CASE WHEN o.department_id = %lld THEN 1 "
+                "ELSE 0 END, o.id LIMIT 1", (long long)c->department);
+  fz_stmt *st2 = NULL;
+  rc = sql.err ? fz_error_set(err, sql.err, "", NULL)
+               : fz_db_prepare(d->db, sql.data, &st2, err);
+  fz_buf_free(&sql);
   if (rc) return rc;
-  fz_stmt_bind_int64(st2, 1, c->department);
+  fz_stmt_bind_text(st2, 1, today, -1);
   fz_stmt_bind_text(st2, 2, today, -1);
-  fz_stmt_bind_text(st2, 3, today, -1);
-  fz_stmt_bind_int64(st2, 4, c->team[0]);
-  fz_stmt_bind_int64(st2, 5, reviewer);
+  fz_stmt_bind_int64(st2, 3, c->team[0]);
+  fz_stmt_bind_int64(st2, 4, reviewer);
   int r = fz_stmt_step(st2, err);
   if (r == FZ_STEP_ROW) c->team[1] = fz_stmt_column_int64(st2, 0);
   fz_stmt_finalize(st2);

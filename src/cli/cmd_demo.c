@@ -247,6 +247,9 @@ int fz_cmd_demo(int argc, char **argv) {
          "revoked, %d suspended, %d 辅助人员; %d with 法律职业资格\n",
          st.officers, valid, st.expired, st.revoked, st.suspended,
          st.auxiliaries, st.legal_qualified);
+  printf("               %d also serve a second department (综合行政执法 "
+         "officers who act for the city's 市场监管 too)\n",
+         st.other_departments);
   printf("  监管对象     %lld entities in %lld batches", (long long)st.entities,
          (long long)st.entity_batches);
   if (st.entities_skipped)

@@ -204,65 +204,91 @@ static fz_err read_pools(fz_db *db, const fz_plan_row *p, fz_plan_frozen *f,
   return FZ_OK;
 }
 
-/* The inspector pool: officers (not 辅助人员) of the plan's departments
- * whose certificate is valid over the whole window and who hold the area;
- * and the conflicts declared for them. */
+/* One pass of read_inspectors: the officers (pass 0) or their conflicts
+ * (pass 1) that sql selects, appended to f. */
+static fz_err read_pass(fz_db *db, const fz_plan_row *p, const char *sql,
+                        const char *area, int pass, fz_plan_frozen *f,
+                        fz_error *err) {
+  fz_stmt *st;
+  fz_err rc = fz_db_prepare(db, sql, &st, err);
+  if (rc) return rc;
+  fz_stmt_bind_text(st, 1, p->window_from, -1);
+  fz_stmt_bind_text(st, 2, p->window_to, -1);
+  if (p->inspector_area[0]) fz_stmt_bind_text(st, 3, area, -1);
+  size_t cap = 0;
+  int r;
+  while ((r = fz_stmt_step(st, err)) == FZ_STEP_ROW) {
+    size_t *n = pass ? &f->nconflicts : &f->nofficers;
+    size_t item = pass ? sizeof *f->conflicts : sizeof *f->officers;
+    void **arr = pass ? (void **)&f->conflicts : (void **)&f->officers;
+    if (*n == cap) {
+      cap = cap ? cap * 2 : 64;
+      void *grown = realloc(*arr, cap * item);
+      if (!grown) {
+        fz_stmt_finalize(st);
+        return fz_error_set(err, FZ_NOMEM, "", NULL);
+      }
+      *arr = grown;
+    }
+    if (pass == 0) {
+      f->officers[*n] = (fz_draw_officer){fz_stmt_column_int64(st, 0),
+                                          fz_stmt_column_int64(st, 1)};
+    } else {
+      fz_draw_conflict *c = &f->conflicts[*n];
+      c->officer_id = fz_stmt_column_int64(st, 0);
+      snprintf(c->code, sizeof c->code, "%s", fz_stmt_column_text(st, 1));
+    }
+    (*n)++;
+  }
+  fz_stmt_finalize(st);
+  return r == FZ_STEP_DONE ? FZ_OK : (fz_err)r;
+}
+
+/* The inspector pool: officers (not 辅助人员) serving one of the plan's
+ * departments, as their primary department or as another, whose
+ * certificate is valid over the whole window and who hold the area; and
+ * the conflicts declared for them.  Each is bound to one department, the
+ * one the draw counts him for in a joint plan (DESIGN §5.4): his primary
+ * department when it is a plan department, else the first of his others
+ * in the plan's order of departments. */
 static fz_err read_inspectors(fz_db *db, const fz_plan_row *p,
                               fz_plan_frozen *f, fz_error *err) {
-  char deps[512], where[1024], sql[1400];
+  char deps[512];
   id_list_sql(p, deps, sizeof deps);
-  snprintf(where, sizeof where,
-           "o.active = 1 AND o.auxiliary = 0 AND o.status = 'valid' AND "
-           "o.cert_from <= ? AND o.cert_to >= ? AND o.department_id IN (%s)%s",
-           deps, p->inspector_area[0]
-                     ? " AND ';' || o.areas || ';' LIKE ?"
-                     : "");
+  fz_buf where, sql;
+  fz_buf_init(&where, 1 << 13);
+  fz_buf_init(&sql, 1 << 14);
+  fz_buf_puts(&where, "o.active = 1 AND o.auxiliary = 0 AND o.status = "
+              "'valid' AND o.cert_from <= ? AND o.cert_to >= ?");
+  fz_reg_officer_in_sql(&where, "o", p->departments, p->ndepartments);
+  if (p->inspector_area[0]) fz_buf_puts(&where, " AND ';' || o.areas || ';' LIKE ?");
   char area[80];
   snprintf(area, sizeof area, "%%;%s;%%", p->inspector_area);
-  for (int pass = 0; pass < 2; pass++) {
+  fz_err rc = where.err ? fz_error_set(err, where.err, "", NULL) : FZ_OK;
+  for (int pass = 0; !rc && pass < 2; pass++) {
+    fz_buf_reset(&sql);
     if (pass == 0)
-      snprintf(sql, sizeof sql, "SELECT o.id, o.department_id FROM officers o "
-               "WHERE %s ORDER BY o.id", where);
+      fz_buf_printf(&sql, "SELECT o.id, CASE WHEN o.department_id IN (%s) "
+                    "THEN o.department_id ELSE (SELECT od.department_id FROM "
+                    "officer_departments od JOIN plan_departments pd ON "
+                    "pd.department_id = od.department_id WHERE pd.plan_id = "
+                    "%lld AND od.officer_id = o.id ORDER BY pd.position LIMIT "
+                    "1) END FROM officers o WHERE %s ORDER BY o.id", deps,
+                    (long long)p->id, where.data);
     else
-      snprintf(sql, sizeof sql, "SELECT c.officer_id, c.entity_uscc FROM "
-               "conflicts c JOIN officers o ON o.id = c.officer_id WHERE "
-               "c.active = 1 AND %s ORDER BY c.officer_id, c.entity_uscc",
-               where);
-    fz_stmt *st;
-    fz_err rc = fz_db_prepare(db, sql, &st, err);
-    if (rc) return rc;
-    fz_stmt_bind_text(st, 1, p->window_from, -1);
-    fz_stmt_bind_text(st, 2, p->window_to, -1);
-    if (p->inspector_area[0]) fz_stmt_bind_text(st, 3, area, -1);
-    size_t cap = 0;
-    int r;
-    while ((r = fz_stmt_step(st, err)) == FZ_STEP_ROW) {
-      size_t *n = pass ? &f->nconflicts : &f->nofficers;
-      size_t item = pass ? sizeof *f->conflicts : sizeof *f->officers;
-      void **arr = pass ? (void **)&f->conflicts : (void **)&f->officers;
-      if (*n == cap) {
-        cap = cap ? cap * 2 : 64;
-        void *grown = realloc(*arr, cap * item);
-        if (!grown) {
-          fz_stmt_finalize(st);
-          return fz_error_set(err, FZ_NOMEM, "", NULL);
-        }
-        *arr = grown;
-      }
-      if (pass == 0) {
-        f->officers[*n] = (fz_draw_officer){fz_stmt_column_int64(st, 0),
-                                            fz_stmt_column_int64(st, 1)};
-      } else {
-        fz_draw_conflict *c = &f->conflicts[*n];
-        c->officer_id = fz_stmt_column_int64(st, 0);
-        snprintf(c->code, sizeof c->code, "%s", fz_stmt_column_text(st, 1));
-      }
-      (*n)++;
+      fz_buf_printf(&sql, "SELECT c.officer_id, c.entity_uscc FROM "
+                    "conflicts c JOIN officers o ON o.id = c.officer_id WHERE "
+                    "c.active = 1 AND %s ORDER BY c.officer_id, c.entity_uscc",
+                    where.data);
+    if (sql.err) {
+      rc = fz_error_set(err, sql.err, "", NULL);
+      break;
     }
-    fz_stmt_finalize(st);
-    if (r != FZ_STEP_DONE) return (fz_err)r;
+    rc = read_pass(db, p, sql.data, area, pass, f, err);
   }
-  return FZ_OK;
+  fz_buf_free(&where);
+  fz_buf_free(&sql);
+  return rc;
 }
 
 fz_err fz_plan_freeze(fz_db *db, const fz_principal *by, int64_t id,

@@ -36,9 +36,39 @@ static const char *query(void *r, const char *name) {
 
 /* ---- JSON bodies into records ----------------------------------------- */
 
+/* The JSON array v of field f as the text value.c reads, ';' between the
+ * elements, into *s (in the request's arena; NULL when it does not fit):
+ * tags are strings without ';', ids integers.  Returns 0 when an element
+ * is of another type. */
+static int array_text(fz_req *r, const fz_rfield *f, json_t *v,
+                      const char **s) {
+  fz_buf b;
+  fz_buf_init(&b, 4096);
+  size_t j;
+  json_t *t;
+  int ok = 1;
+  json_array_foreach(v, j, t) {
+    if (f->type == FZ_F_IDS) {
+      /* value.c refuses more than f->max ids: one more is all it needs
+       * to see. */
+      ok = ok && json_is_integer(t);
+      if (ok && j <= (size_t)f->max)
+        fz_buf_printf(&b, "%s%lld", j ? ";" : "",
+                      (long long)json_integer_value(t));
+    } else {
+      ok = ok && json_is_string(t) && !strchr(json_string_value(t), ';');
+      if (ok) fz_buf_printf(&b, "%s%s", j ? ";" : "", json_string_value(t));
+    }
+  }
+  if (ok && !b.err)
+    *s = fz_arena_strndup(fz_req_arena(r), b.data ? b.data : "", b.len);
+  fz_buf_free(&b);
+  return ok;
+}
+
 /* The record in the request's JSON body: each member a field of kind k, of the right
  * JSON type (text as strings, ids as integers, flags as booleans, tags as
- * an array of strings); null clears an optional field.  Replies 400 and
+ * an array of strings, a list of ids as an array of integers); null clears an optional field.  Replies 400 and
  * returns 0 otherwise.  The strings live in the request's arena. */
 static int body_rec(fz_req *r, fz_reg_kind kind, fz_rec *rec) {
   memset(rec, 0, sizeof *rec);
@@ -64,31 +94,24 @@ static int body_rec(fz_req *r, fz_reg_kind kind, fz_rec *rec) {
       s = buf;
     } else if (f->type == FZ_F_BOOL && json_is_boolean(v)) {
       s = json_is_true(v) ? "1" : "0";
-    } else if (f->type == FZ_F_TAGS && json_is_array(v)) {
-      fz_buf b;
-      fz_buf_init(&b, 4096);
-      size_t j;
-      json_t *t;
-      int ok = 1;
-      json_array_foreach(v, j, t) {
-        ok = ok && json_is_string(t) && !strchr(json_string_value(t), ';');
-        if (ok) fz_buf_printf(&b, "%s%s", j ? ";" : "", json_string_value(t));
-      }
-      if (ok && !b.err) s = fz_arena_strndup(fz_req_arena(r), b.data ? b.data : "", b.len);
-      fz_buf_free(&b);
-      if (!ok) {
-        fz_reply_error(r, 400, FZ_TYPE, key, "%s 应为不含分号的字符串数组 / "
-                       "an array of strings without ';'", f->label);
+    } else if ((f->type == FZ_F_TAGS || f->type == FZ_F_IDS) &&
+               json_is_array(v)) {
+      if (!array_text(r, f, v, &s)) {
+        fz_reply_error(r, 400, FZ_TYPE, key, f->type == FZ_F_IDS
+                       ? "%s 应为 ID（整数）的数组 / an array of integer ids"
+                       : "%s 应为不含分号的字符串数组 / an array of strings "
+                         "without ';'", f->label);
         return 0;
       }
     } else if (json_is_string(v) && f->type != FZ_F_INT &&
-               f->type != FZ_F_BOOL) {
+               f->type != FZ_F_BOOL && f->type != FZ_F_IDS) {
       s = json_string_value(v);
     }
     if (!s) {
       static const char *const want[] = {
           [FZ_F_INT] = "an integer", [FZ_F_BOOL] = "true or false",
-          [FZ_F_TAGS] = "an array of strings"};
+          [FZ_F_TAGS] = "an array of strings",
+          [FZ_F_IDS] = "an array of integer ids"};
       const char *w = (size_t)f->type < sizeof want / sizeof want[0] &&
                               want[f->type] ? want[f->type] : "a string";
       fz_reply_error(r, 400, FZ_TYPE, key, "%s 类型错误，应为 %s / %s must be "

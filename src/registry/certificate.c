@@ -57,6 +57,25 @@ fz_err fz_reg_decorate_officer(fz_db *db, const fz_rview *r, fz_reg_view view,
   return FZ_OK;
 }
 
+/* The names of the other departments officer id serves, in id order,
+ * into a (the public look-up shows where else he may act). */
+static fz_err other_departments(fz_db *db, int64_t id, json_t *a,
+                                fz_error *err) {
+  fz_stmt *st;
+  fz_err rc = fz_db_prepare(
+      db,
+      "SELECT d.name FROM officer_departments od JOIN departments d ON "
+      "d.id = od.department_id WHERE od.officer_id = ? ORDER BY d.id",
+      &st, err);
+  if (rc) return rc;
+  fz_stmt_bind_int64(st, 1, id);
+  int r;
+  while ((r = fz_stmt_step(st, err)) == FZ_STEP_ROW)
+    json_array_append_new(a, json_string(fz_stmt_column_text(st, 0)));
+  fz_stmt_finalize(st);
+  return r == FZ_STEP_DONE ? FZ_OK : (fz_err)r;
+}
+
 fz_err fz_reg_certificate(fz_db *db, const char *cert_no, const char *today,
                           json_t **out, fz_error *err) {
   char now[FZ_DATE_BUF];
@@ -68,13 +87,15 @@ fz_err fz_reg_certificate(fz_db *db, const char *cert_no, const char *today,
   fz_err rc = fz_db_prepare(
       db,
       "SELECT o.name, o.cert_from, o.cert_to, o.status, o.active, d.name, "
-      "d.region_code, o.areas FROM officers o JOIN departments d ON "
+      "d.region_code, o.areas, o.id FROM officers o JOIN departments d ON "
       "d.id = o.department_id WHERE o.cert_no = ? AND o.auxiliary = 0",
       &st, err);
   if (rc) return rc;
   fz_stmt_bind_text(st, 1, cert_no, -1);
   int r = fz_stmt_step(st, err);
+  int64_t officer = 0;
   if (r == FZ_STEP_ROW) {
+    officer = fz_stmt_column_int64(st, 8);
     char masked[128];
     if (fz_mask_name(fz_stmt_column_text(st, 0), masked, sizeof masked))
       snprintf(masked, sizeof masked, "*");
@@ -98,5 +119,14 @@ fz_err fz_reg_certificate(fz_db *db, const char *cert_no, const char *today,
                         "no enforcement officer holds certificate %s",
                         cert_no, cert_no);
   if (r != FZ_STEP_ROW) return (fz_err)r;
-  return *out ? FZ_OK : fz_error_set(err, FZ_NOMEM, "", NULL);
+  if (!*out) return fz_error_set(err, FZ_NOMEM, "", NULL);
+  json_t *others = json_array();
+  json_object_set_new(*out, "other_departments", others);
+  rc = others ? other_departments(db, officer, others, err)
+                      : fz_error_set(err, FZ_NOMEM, "", NULL);
+  if (rc) {
+    json_decref(*out);
+    *out = NULL;
+  }
+  return rc;
 }

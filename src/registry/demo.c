@@ -859,15 +859,26 @@ static long years_later(long days, int years) {
 typedef enum cert_kind { CERT_VALID, CERT_EXPIRED, CERT_REVOKED,
                          CERT_SUSPENDED, CERT_AUX } cert_kind;
 
+/* The city's market department (its index), for d of a city; -1 if none. */
+static int city_market_of(const world *w, const dept *d) {
+  for (int i = 0; d->level == 1 && i < w->ndepts; i++)
+    if (w->depts[i].level == 1 && w->depts[i].city == d->city &&
+        strcmp(w->depts[i].kind, "market") == 0)
+      return i;
+  return -1;
+}
+
+/* Adds an officer of department di; also, when other >= 0, of department
+ * other (an officer who serves a second body). */
 static fz_err add_officer(world *w, int di, int serial, cert_kind ck,
-                          int legal, fz_error *err) {
+                          int legal, int other, fz_error *err) {
   officer *all = grow(w->officers, &w->cap_officers, w->nofficers + 1,
                       sizeof *all);
   if (!all) return fz_error_set(err, FZ_NOMEM, "", NULL);
   w->officers = all;
   dept *d = &w->depts[di];
   char name[64], id[19], cert[32] = "", from[11] = "", to[11] = "";
-  char areas[128], dept_id[24];
+  char areas[128], dept_id[24], others[24] = "";
   sb s = {name, name + sizeof name};
   put_person(&s, &w->r);
   /* Born in a county of the department's city (沈阳 for the province). */
@@ -892,11 +903,13 @@ static fz_err add_officer(world *w, int di, int serial, cert_kind ck,
   unsigned a1 = pick(&w->r, 6), a2 = (a1 + 1 + pick(&w->r, 5)) % 6;
   snprintf(areas, sizeof areas, "%s;%s", pool[a1], pool[a2]);
   snprintf(dept_id, sizeof dept_id, "%lld", (long long)d->id);
+  if (other >= 0)
+    snprintf(others, sizeof others, "%lld", (long long)w->depts[other].id);
   const char *status = ck == CERT_REVOKED     ? "revoked"
                        : ck == CERT_SUSPENDED ? "suspended"
                                               : "valid";
   fz_rec rec = {{name, id, cert, from, to, status, ck == CERT_AUX ? "1" : "0",
-                 dept_id, areas, legal ? "1" : "0"}};
+                 dept_id, areas, legal ? "1" : "0", NULL, others}};
   officer *o = &w->officers[w->nofficers];
   fz_err rc = fz_reg_create(w->db, &w->cli, FZ_REG_OFFICER, &rec, w->now,
                             &o->id, err);
@@ -911,6 +924,7 @@ static fz_err add_officer(world *w, int di, int serial, cert_kind ck,
   st->revoked += ck == CERT_REVOKED;
   st->suspended += ck == CERT_SUSPENDED;
   st->legal_qualified += legal != 0;
+  st->other_departments += other >= 0;
   return FZ_OK;
 }
 
@@ -920,7 +934,9 @@ static fz_err add_officer(world *w, int di, int serial, cert_kind ck,
  * 法制审核员), as do one in ten of the rest.  Of the certificates, about
  * one in twenty has expired and one in twenty-five was revoked; every
  * city's market department has one of each, and 沈阳's a suspended one,
- * so that every state can be shown. */
+ * so that every state can be shown.  The second and third officers of a
+ * city's 城市管理综合行政执法局 also serve its 市场监督管理局 (综合行政执法
+ * officers who act for another body too). */
 static fz_err make_officers(world *w, fz_error *err) {
   fz_err rc = FZ_OK;
   for (int di = 0; !rc && di < w->ndepts; di++) {
@@ -939,7 +955,11 @@ static fz_err make_officers(world *w, fz_error *err) {
       if (j == 0) ck = CERT_VALID;
       if (j == n - 1) ck = CERT_AUX;
       int legal = j == 0 || (ck != CERT_AUX && pick(&w->r, 10) == 0);
-      rc = add_officer(w, di, j + 1, ck, legal, err);
+      int other = d->level == 1 && strcmp(d->kind, "urban") == 0 &&
+                          (j == 1 || j == 2)
+                      ? city_market_of(w, d)
+                      : -1;
+      rc = add_officer(w, di, j + 1, ck, legal, other, err);
     }
     d->nofficers = w->nofficers - d->first_officer;
   }

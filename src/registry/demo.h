@@ -95,6 +95,7 @@ typedef struct fz_demo_stats {
   int revoked;         /* 收缴 */
   int suspended;       /* 暂扣 */
   int legal_qualified; /* 法律职业资格 */
+  int other_departments; /* officers who also serve another department */
   int64_t entities;         /* inserted */
   int64_t entities_skipped; /* whose code was already registered */
   int64_t entity_batches;

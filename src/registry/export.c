@@ -8,11 +8,15 @@
  * masked, under a label that imports skip. */
 static fz_err header(const fz_rkind *k, fz_table *t, fz_error *err) {
   const char *labels[FZ_REC_MAX_FIELDS + 1];
-  for (size_t i = 0; i < k->nfields; i++)
-    labels[i] = k->fields[i].type == FZ_F_RESIDENT ? FZ_REG_MASKED_ID_LABEL
-                                                   : k->fields[i].label;
-  labels[k->nfields] = "启用";
-  return fz_table_header(t, labels, k->nfields + 1, err);
+  int order[FZ_REC_MAX_FIELDS + 1];
+  size_t n = fz_rec_columns(k, order);
+  for (size_t i = 0; i < n; i++) {
+    const fz_rfield *f = order[i] < 0 ? NULL : &k->fields[order[i]];
+    labels[i] = !f                          ? "启用"
+                : f->type == FZ_F_RESIDENT ? FZ_REG_MASKED_ID_LABEL
+                                           : f->label;
+  }
+  return fz_table_header(t, labels, n, err);
 }
 
 typedef struct ctx {

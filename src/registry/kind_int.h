@@ -57,11 +57,31 @@ struct fz_rkind {
   fz_err (*placed)(fz_db *db, int64_t id, fz_error *err);
   /* Refuses to deactivate a record others still depend on; NULL = none. */
   fz_err (*may_deactivate)(fz_db *db, int64_t id, fz_error *err);
+  /* Where the kind's FZ_F_IDS field is kept (an officer's other
+   * departments): link_table, one row per listed id, link_owner holding
+   * the record's id and link_column the listed one.  A list filter on
+   * the parent_field matches a record that lists the value too, and the
+   * kind's scope (scope_sql) lets a reader see a record through a listed
+   * id, while changing it stays for the scope of its parent_field.  NULL
+   * = no such field. */
+  const char *link_table, *link_owner, *link_column;
 };
 
 /* The header label of an ID number in exports: only its masked form is
  * written, and imports skip the column. */
 #define FZ_REG_MASKED_ID_LABEL "身份证号(脱敏)"
+
+/* The index of k's FZ_F_IDS field, or -1. */
+int fz_reg_link_idx(const fz_rkind *k);
+
+/* The next id of an FZ_F_IDS value ("3;5;9") at *p into *id, *p moved past
+ * it and its ';': 1, or 0 at the end (or at anything that is no id). */
+int fz_reg_ids_next(const char **p, long long *id);
+
+/* Sorts the ids of an FZ_F_IDS value ("9;3;5" becomes "3;5;9") in place:
+ * what the database gives in no promised order (record.c) reads as the
+ * value was written.  At most 64 ids; the rest stay where they are. */
+void fz_reg_ids_sort(char *v);
 
 /* The index of the field named name in kind k (which must exist). */
 int fz_reg_idx(const fz_rkind *k, const char *name);

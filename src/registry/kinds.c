@@ -173,11 +173,49 @@ static fz_err scope_department(fz_db *db, const fz_scope *s, fz_buf *sql,
                                   store_size, err);
 }
 
+/* An officer (alias a) lies in the scope of his primary department and in
+ * that of each of his other departments: a reader sees him through any of
+ * them (changing him is for the primary one's scope: record.c).  The two
+ * restrictions bind the same values, kept at the same places of store. */
+static fz_err officer_scope(fz_db *db, const fz_scope *s, const char *a,
+                            fz_buf *sql, const char **binds, int *nbind,
+                            char *store, size_t store_size, fz_error *err) {
+  if (!s->region_prefix[0] && !s->department_id) return FZ_OK;
+  char col[64];
+  snprintf(col, sizeof col, "%s.department_id", a);
+  fz_buf_puts(sql, " AND (1 = 1");
+  fz_err rc = fz_reg_scope_departments(db, s, col, sql, binds, nbind, store,
+                                       store_size, err);
+  fz_buf_printf(sql, " OR %s.id IN (SELECT od.officer_id FROM "
+                "officer_departments od WHERE 1 = 1", a);
+  if (!rc)
+    rc = fz_reg_scope_departments(db, s, "od.department_id", sql, binds,
+                                  nbind, store, store_size, err);
+  fz_buf_puts(sql, "))");
+  return rc;
+}
+
 static fz_err scope_officer(fz_db *db, const fz_scope *s, fz_buf *sql,
                             const char **binds, int *nbind, char *store,
                             size_t store_size, fz_error *err) {
-  return fz_reg_scope_departments(db, s, "t.department_id", sql, binds, nbind,
-                                  store, store_size, err);
+  return officer_scope(db, s, "t", sql, binds, nbind, store, store_size, err);
+}
+
+/* departments[0..n) as a SQL list "1, 5, 9" appended to sql. */
+static void id_list(fz_buf *sql, const int64_t *departments, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    fz_buf_printf(sql, "%s%lld", i ? ", " : "", (long long)departments[i]);
+  if (!n) fz_buf_puts(sql, "NULL"); /* IN (NULL): no department */
+}
+
+void fz_reg_officer_in_sql(fz_buf *sql, const char *alias,
+                           const int64_t *departments, size_t n) {
+  fz_buf_printf(sql, " AND (%s.department_id IN (", alias);
+  id_list(sql, departments, n);
+  fz_buf_printf(sql, ") OR %s.id IN (SELECT od.officer_id FROM "
+                "officer_departments od WHERE od.department_id IN (", alias);
+  id_list(sql, departments, n);
+  fz_buf_puts(sql, ")))");
 }
 
 static fz_err scope_entity(fz_db *db, const fz_scope *s, fz_buf *sql,
@@ -195,8 +233,8 @@ static fz_err scope_conflict(fz_db *db, const fz_scope *s, fz_buf *sql,
   fz_buf_puts(sql,
                     " AND t.officer_id IN (SELECT o.id FROM officers o "
                     "WHERE 1 = 1");
-  fz_err rc = fz_reg_scope_departments(db, s, "o.department_id", sql, binds,
-                                       nbind, store, store_size, err);
+  fz_err rc = officer_scope(db, s, "o", sql, binds, nbind, store, store_size,
+                            err);
   fz_buf_puts(sql, ")");
   return rc;
 }
@@ -280,7 +318,38 @@ static const fz_rfield officer_fields[] = {
     {"legal_qualification", "法律职业资格", FZ_F_BOOL, FZ_FF_FILTER, 0,
      NULL},
     {"user_id", "登录账号ID", FZ_F_INT, FZ_FF_FILTER, 0, NULL},
+    /* Kept in officer_departments (the kind's link), not a column. */
+    {"department_ids", "其他所属执法主体ID", FZ_F_IDS, FZ_FF_PUBLIC, 16,
+     NULL},
 };
+
+/* His other departments: each active, none his primary one again (the
+ * list itself is checked in value.c: ids, none twice, at most 16). */
+static fz_err check_other_departments(fz_db *db, const fz_rview *r,
+                                      fz_error *err) {
+  long long primary = strtoll(r->v[7], NULL, 10);
+  const char *p = r->v[11] ? r->v[11] : "";
+  long long d;
+  while (fz_reg_ids_next(&p, &d)) {
+    if (d == primary)
+      return fz_error_set(err, FZ_INVALID, "department_ids",
+                          "其他所属执法主体ID 中的 %lld 已是所属执法主体 "
+                          "(department_id)，不能重复登记 / department_ids: "
+                          "%lld is the officer's primary department "
+                          "(department_id)",
+                          d, d);
+    int found = 0;
+    fz_err rc = exists(db, "SELECT 1 FROM departments WHERE id = ? AND "
+                       "active = 1", NULL, d, &found, err);
+    if (rc) return rc;
+    if (!found)
+      return fz_error_set(err, FZ_INVALID, "department_ids",
+                          "其他所属执法主体ID 中的执法主体 %lld 不存在或已停用 "
+                          "/ department_ids: no active department %lld",
+                          d, d);
+  }
+  return FZ_OK;
+}
 
 /* An officer holds a certificate with both dates, the second after the
  * first; a 辅助人员 holds none and cannot be given the legal
@@ -318,6 +387,7 @@ static fz_err check_officer(fz_db *db, const fz_rview *r, fz_error *err) {
     return fz_error_set(err, FZ_INVALID, "department_id",
                         "执法主体 %s 不存在或已停用 / no active department %s",
                         r->v[7], r->v[7]);
+  if ((rc = check_other_departments(db, r, err))) return rc;
   /* The login an officer uses: an active business account (三员 hold no
    * business data, 三员分立). */
   const char *user = r->v[10];
@@ -493,15 +563,19 @@ static fz_err check_conflict(fz_db *db, const fz_rview *r, fz_error *err) {
 
 /* ---- Departments: their place in the tree, and what depends on them ----- */
 
-/* A department with active officers or sub-departments stays active. */
+/* A department with active officers (his primary department or one of his
+ * others) or sub-departments stays active: an officer's departments are
+ * active ones (check_officer). */
 static fz_err department_may_deactivate(fz_db *db, int64_t id, fz_error *err) {
   int64_t n = 0;
-  char sql[192];
+  char sql[384];
   snprintf(sql, sizeof sql,
            "SELECT (SELECT COUNT(*) FROM departments WHERE parent_id = %lld "
-           "AND active = 1) + (SELECT COUNT(*) FROM officers WHERE "
-           "department_id = %lld AND active = 1)",
-           (long long)id, (long long)id);
+           "AND active = 1) + (SELECT COUNT(*) FROM officers o WHERE "
+           "o.active = 1 AND (o.department_id = %lld OR o.id IN (SELECT "
+           "od.officer_id FROM officer_departments od WHERE "
+           "od.department_id = %lld)))",
+           (long long)id, (long long)id, (long long)id);
   fz_err rc = fz_db_query_int64(db, sql, &n, err);
   if (!rc && n)
     rc = fz_error_set(err, FZ_CONFLICT, "id",
@@ -535,7 +609,10 @@ static const fz_rkind kinds[FZ_REG__COUNT] = {
                         .check = check_officer, .scope_sql = scope_officer,
                         .decorate = fz_reg_decorate_officer,
                         .parent_field = "department_id",
-                        .parent_kind = FZ_REG_DEPARTMENT},
+                        .parent_kind = FZ_REG_DEPARTMENT,
+                        .link_table = "officer_departments",
+                        .link_owner = "officer_id",
+                        .link_column = "department_id"},
     [FZ_REG_ENTITY] = {.kind = FZ_REG_ENTITY, .name = "entities",
                        .label = "监管对象", .object = "entity",
                        .table = "entities", FIELDS(entity_fields), .key = 0,
@@ -597,4 +674,10 @@ int fz_reg_field_find(fz_reg_kind k, const char *name) {
 
 int fz_reg_idx(const fz_rkind *k, const char *name) {
   return fz_reg_field_find(k->kind, name);
+}
+
+int fz_reg_link_idx(const fz_rkind *k) {
+  for (size_t i = 0; k->link_table && i < k->nfields; i++)
+    if (k->fields[i].type == FZ_F_IDS) return (int)i;
+  return -1;
 }

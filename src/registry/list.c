@@ -170,7 +170,7 @@ static fz_err build(fz_db *db, const fz_principal *by, const fz_rkind *k,
   fz_err rc = sort_field(k, q->sort, &b->field, &b->desc, err);
   if (rc) return rc;
   fz_buf_puts(&b->sql, "SELECT ");
-  fz_rec_select_list(k, &b->sql);
+  fz_rec_select_list(db, k, &b->sql);
   fz_buf_printf(&b->sql, " FROM %s t WHERE 1 = 1", k->table);
   if (q->active >= 0) fz_buf_printf(&b->sql, " AND t.active = %d", q->active);
   for (size_t i = 0; i < k->nfields; i++) {
@@ -217,11 +217,22 @@ static fz_err build(fz_db *db, const fz_principal *by, const fz_rkind *k,
       rc = fz_reg_value_check(k->kind, i, v, norm, sizeof norm, &out, err);
       if (rc == FZ_MISSING) rc = FZ_OK, out = "";
       if (rc) return rc;
-      fz_buf_printf(&b->sql, " AND t.%s = ?", f->name);
-      if (f->type == FZ_F_INT || f->type == FZ_F_BOOL)
-        bind_int(b, strtoll(out, NULL, 10));
+      /* ?department_id= lists an officer of that department as his
+       * primary one or as one of his others (the kind's link). */
+      int linked = k->link_table && k->parent_field &&
+                   strcmp(f->name, k->parent_field) == 0;
+      if (linked)
+        fz_buf_printf(&b->sql, " AND (t.%s = ? OR t.id IN (SELECT l.%s FROM "
+                      "%s l WHERE l.%s = ?))", f->name, k->link_owner,
+                      k->link_table, k->link_column);
       else
-        bind_text(b, keep(b, out));
+        fz_buf_printf(&b->sql, " AND t.%s = ?", f->name);
+      for (int twice = 0; twice <= linked; twice++) {
+        if (f->type == FZ_F_INT || f->type == FZ_F_BOOL)
+          bind_int(b, strtoll(out, NULL, 10));
+        else
+          bind_text(b, keep(b, out));
+      }
     }
   }
   if (q->q && *q->q) {
@@ -415,12 +426,24 @@ typedef struct cells_ctx {
   void *ctx;
 } cells_ctx;
 
+size_t fz_rec_columns(const fz_rkind *k, int *order) {
+  size_t n = 0;
+  for (size_t i = 0; i < k->nfields; i++)
+    if (k->fields[i].type != FZ_F_IDS) order[n++] = (int)i;
+  order[n++] = -1;
+  for (size_t i = 0; i < k->nfields; i++)
+    if (k->fields[i].type == FZ_F_IDS) order[n++] = (int)i;
+  return n;
+}
+
 static int add_cells(void *ctx, const fz_rec_row *row, int field) {
   cells_ctx *c = ctx;
   const char *cells[FZ_REC_MAX_FIELDS + 1];
-  for (size_t i = 0; i < c->k->nfields; i++) cells[i] = row->v[i];
-  cells[c->k->nfields] = row->active ? "1" : "0";
-  return c->each(c->ctx, cells, c->k->nfields + 1);
+  int order[FZ_REC_MAX_FIELDS + 1];
+  size_t n = fz_rec_columns(c->k, order);
+  for (size_t i = 0; i < n; i++)
+    cells[i] = order[i] < 0 ? (row->active ? "1" : "0") : row->v[order[i]];
+  return c->each(c->ctx, cells, n);
 }
 
 fz_err fz_reg_each(fz_db *db, const fz_principal *by, fz_reg_kind kind,

@@ -55,8 +55,15 @@ fz_err fz_rec_event(fz_db *db, const fz_principal *by, const fz_rkind *k,
                     fz_error *err);
 
 /* The SELECT list of k's columns (alias t), and reading a row of it. */
-void fz_rec_select_list(const fz_rkind *k, fz_buf *sql);
+void fz_rec_select_list(fz_db *db, const fz_rkind *k, fz_buf *sql);
 void fz_rec_read(const fz_rkind *k, const fz_stmt *st, fz_rec_row *row);
+
+/* The columns of an export and the cells of fz_reg_each, in order, into
+ * order (FZ_REC_MAX_FIELDS + 1 of room): the index of each field, -1 for
+ * "active".  "active" follows the fields kept in the record's row and
+ * precedes a list kept in the link table, which came later: the columns
+ * that were there keep their places.  Returns how many (nfields + 1). */
+size_t fz_rec_columns(const fz_rkind *k, int *order);
 
 /* Record id within by's scope into row: FZ_NOTFOUND otherwise. */
 fz_err fz_rec_load(fz_db *db, const fz_principal *by, const fz_rkind *k,

@@ -21,12 +21,29 @@ const fz_seal_key *fz_reg_seal_key(void) { return seal_key; }
 
 /* ---- Columns -------------------------------------------------------------- */
 
+/* The ids record t lists in k's link table, as one text "3;5" (in no
+ * promised order: fz_rec_read sorts them) or NULL. */
+static void link_select(fz_db *db, const fz_rkind *k, fz_buf *sql) {
+  if (fz_db_backend(db) == FZ_BACKEND_SQLITE)
+    fz_buf_printf(sql, ", (SELECT group_concat(l.%s, ';')", k->link_column);
+  else
+    fz_buf_printf(sql, ", (SELECT string_agg(CAST(l.%s AS TEXT), ';')",
+                  k->link_column);
+  fz_buf_printf(sql, " FROM %s l WHERE l.%s = t.id)", k->link_table,
+                k->link_owner);
+}
+
 /* The SELECT list of a kind: t.id, one column per field (an ID number as its
- * masked form), t.active, t.created_at, t.updated_at. */
-void fz_rec_select_list(const fz_rkind *k, fz_buf *sql) {
+ * masked form, a list of ids from the link table), t.active, t.created_at,
+ * t.updated_at. */
+void fz_rec_select_list(fz_db *db, const fz_rkind *k, fz_buf *sql) {
   /* Built on every read: plain appends, no format to interpret. */
   fz_buf_puts(sql, "t.id");
   for (size_t i = 0; i < k->nfields; i++) {
+    if (k->fields[i].type == FZ_F_IDS) {
+      link_select(db, k, sql);
+      continue;
+    }
     fz_buf_puts(sql, ", t.");
     fz_buf_puts(sql, k->fields[i].type == FZ_F_RESIDENT ? "id_masked"
                                                          : k->fields[i].name);
@@ -52,6 +69,7 @@ void fz_rec_read(const fz_rkind *k, const fz_stmt *st, fz_rec_row *row) {
       size_t n = t ? strnlen(t, FZ_REC_VALUE_MAX - 1) : 0;
       if (n) memcpy(b, t, n);
       b[n] = '\0';
+      if (n && k->fields[i].type == FZ_F_IDS) fz_reg_ids_sort(b);
     }
     row->v[i] = b;
   }
@@ -95,7 +113,7 @@ static fz_err find_one(fz_db *db, const fz_principal *by, const fz_rkind *k,
   int nbind = 0;
   char store[512];
   fz_buf_puts(&sql, "SELECT ");
-  if (row) fz_rec_select_list(k, &sql);
+  if (row) fz_rec_select_list(db, k, &sql);
   else fz_buf_puts(&sql, "1");
   fz_buf_puts(&sql, " FROM ");
   fz_buf_puts(&sql, k->table);
@@ -142,23 +160,17 @@ static fz_err out_of_scope(const char *field, const char *what,
                       what, field);
 }
 
-/* May by create or keep a record with these values?  The regions it names
- * must lie within by's region prefix, and the record it hangs from (a
- * department's parent, an officer's department, a conflict's officer) must
- * be one by can see. */
-static fz_err scope_allows(fz_db *db, const fz_principal *by,
-                           const fz_rkind *k, const char *const *v,
-                           fz_error *err) {
-  if (by->cli) return FZ_OK;
-  for (size_t i = 0; i < k->nfields; i++)
-    if (k->fields[i].type == FZ_F_REGION && v[i] && *v[i] &&
-        !fz_scope_allows_region(&by->scope, v[i]))
-      return out_of_scope(k->fields[i].name, "行政区划", err);
+/* May by hang a record from the one its parent_field names (a department's
+ * parent, an officer's primary department, a conflict's officer)?  Only
+ * from one by can see; a record at the top is only for whoever has no
+ * department. */
+static fz_err parent_allows(fz_db *db, const fz_principal *by,
+                            const fz_rkind *k, const char *const *v,
+                            fz_error *err) {
   const char *field = k->parent_field;
-  if (!field) return FZ_OK;
+  if (by->cli || !field) return FZ_OK;
   const char *ref = v[fz_reg_idx(k, field)];
   if (!ref || !*ref) {
-    /* A top-level department is only for whoever has no department. */
     return by->scope.department_id ? out_of_scope(field, "上级主体", err)
                                    : FZ_OK;
   }
@@ -169,11 +181,80 @@ static fz_err scope_allows(fz_db *db, const fz_principal *by,
   return rc;
 }
 
+/* The records a record lists (an officer's other departments, of kind
+ * parent_kind) lie within by's region prefix: one of another city would
+ * show the officer to its accounts and put him in its pools.  They need
+ * not lie in by's department subtree (a 市场监管 head may let his officer
+ * serve the city's 综合行政执法 too).  An id that names nothing is the
+ * kind's check's to refuse. */
+static fz_err links_allow(fz_db *db, const fz_principal *by,
+                          const fz_rkind *k, const char *const *v,
+                          fz_error *err) {
+  int link = fz_reg_link_idx(k);
+  if (by->cli || link < 0 || !by->scope.region_prefix[0] || !v[link] ||
+      !*v[link])
+    return FZ_OK;
+  const fz_rkind *pk = fz_reg_kind_get(k->parent_kind);
+  int region = -1;
+  for (size_t i = 0; i < pk->nfields; i++)
+    if (pk->fields[i].type == FZ_F_REGION) region = (int)i;
+  if (region < 0) return FZ_OK;
+  char sql[128];
+  snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE id = ?",
+           pk->fields[region].name, pk->table);
+  fz_stmt *st;
+  fz_err rc = fz_db_prepare(db, sql, &st, err);
+  if (rc) return rc;
+  const fz_rfield *f = &k->fields[link];
+  const char *p = v[link];
+  long long id;
+  while (!rc && fz_reg_ids_next(&p, &id)) {
+    fz_stmt_reset(st);
+    fz_stmt_bind_int64(st, 1, id);
+    int r = fz_stmt_step(st, err);
+    if (r == FZ_STEP_ROW &&
+        !fz_scope_allows_region(&by->scope, fz_stmt_column_text(st, 0)))
+      rc = fz_error_set(err, FZ_FORBIDDEN, f->name,
+                        "%s 中的 %lld 不在本账号的数据范围内 / %s: %lld lies "
+                        "outside this account's data scope (DESIGN §8)",
+                        f->label, id, f->name, id);
+    else if (r != FZ_STEP_ROW && r != FZ_STEP_DONE)
+      rc = (fz_err)r;
+  }
+  fz_stmt_finalize(st);
+  return rc;
+}
+
+/* May by create or keep a record with these values?  The regions it names
+ * must lie within by's region prefix, as must the records it lists, and
+ * the record it hangs from must be one by can see. */
+static fz_err scope_allows(fz_db *db, const fz_principal *by,
+                           const fz_rkind *k, const char *const *v,
+                           fz_error *err) {
+  if (by->cli) return FZ_OK;
+  for (size_t i = 0; i < k->nfields; i++)
+    if (k->fields[i].type == FZ_F_REGION && v[i] && *v[i] &&
+        !fz_scope_allows_region(&by->scope, v[i]))
+      return out_of_scope(k->fields[i].name, "行政区划", err);
+  fz_err rc = parent_allows(db, by, k, v, err);
+  if (!rc) rc = links_allow(db, by, k, v, err);
+  return rc;
+}
+
 /* ---- Ledger ----------------------------------------------------------------- */
 
 /* The value of field i as the ledger and the portal may show it: a
  * person's name masked, an ID number already masked. */
 static json_t *shown(const fz_rfield *f, const char *v, int mask) {
+  if (f->type == FZ_F_IDS) {
+    /* A list of ids is an array, empty when there are none. */
+    json_t *a = json_array();
+    const char *p = v ? v : "";
+    long long id;
+    while (a && fz_reg_ids_next(&p, &id))
+      json_array_append_new(a, json_integer(id));
+    return a;
+  }
   if (!v || !*v) return json_null();
   if (f->type == FZ_F_INT) return json_integer(strtoll(v, NULL, 10));
   if (f->type == FZ_F_BOOL) return json_boolean(strcmp(v, "1") == 0);
@@ -266,6 +347,7 @@ static fz_err bind_value(fz_stmt *st, const fz_rkind *k, size_t i,
                          const char *v, int *idx, fz_error *err) {
   const fz_rfield *f = &k->fields[i];
   int empty = !v || !*v;
+  if (f->type == FZ_F_IDS) return FZ_OK; /* in the link table: link_write */
   if (f->type == FZ_F_RESIDENT) {
     if (empty) {
       for (int j = 0; j < 3; j++) fz_stmt_bind_null(st, (*idx)++);
@@ -312,6 +394,7 @@ static void insert_sql(const fz_rkind *k, int returning, fz_buf *sql) {
   fz_buf_printf(sql, "INSERT INTO %s (id", k->table);
   size_t params = 1;
   for (size_t i = 0; i < k->nfields; i++) {
+    if (k->fields[i].type == FZ_F_IDS) continue; /* link_write */
     if (k->fields[i].type == FZ_F_RESIDENT) {
       fz_buf_puts(sql, ", id_sealed, id_index, id_masked");
       params += 3;
@@ -367,6 +450,40 @@ fz_err fz_rec_check_all(fz_db *db, const fz_principal *by, const fz_rkind *k,
   return rc;
 }
 
+/* Makes v ("3;5") the ids record id lists in k's link table: the rows it
+ * had are deleted first unless fresh (a record just inserted has none). */
+static fz_err link_write(fz_db *db, const fz_rkind *k, int64_t id,
+                         const char *v, int fresh, fz_error *err) {
+  char sql[192];
+  fz_stmt *st;
+  int r = FZ_STEP_DONE;
+  if (!fresh) {
+    snprintf(sql, sizeof sql, "DELETE FROM %s WHERE %s = ?", k->link_table,
+             k->link_owner);
+    fz_err rc = fz_db_prepare(db, sql, &st, err);
+    if (rc) return rc;
+    fz_stmt_bind_int64(st, 1, id);
+    r = fz_stmt_step(st, err);
+    fz_stmt_finalize(st);
+  }
+  if (r != FZ_STEP_DONE || !v || !*v)
+    return r == FZ_STEP_DONE ? FZ_OK : (fz_err)r;
+  snprintf(sql, sizeof sql, "INSERT INTO %s (%s, %s) VALUES (?, ?)",
+           k->link_table, k->link_owner, k->link_column);
+  fz_err rc = fz_db_prepare(db, sql, &st, err);
+  if (rc) return rc;
+  const char *p = v;
+  long long x;
+  while (r == FZ_STEP_DONE && fz_reg_ids_next(&p, &x)) {
+    fz_stmt_reset(st);
+    fz_stmt_bind_int64(st, 1, id);
+    fz_stmt_bind_int64(st, 2, x);
+    r = fz_stmt_step(st, err);
+  }
+  fz_stmt_finalize(st);
+  return r == FZ_STEP_DONE ? FZ_OK : (fz_err)r;
+}
+
 fz_err fz_rec_insert_prepare(fz_db *db, const fz_rkind *k, fz_stmt **st,
                              fz_error *err) {
   fz_buf sql;
@@ -408,6 +525,9 @@ fz_err fz_rec_insert_run(fz_db *db, fz_stmt *st, const fz_rkind *k,
     }
   }
   fz_stmt_reset(st);
+  int link = fz_reg_link_idx(k);
+  if (!rc && *inserted && link >= 0 && *v[link])
+    rc = link_write(db, k, id, v[link], 1, err);
   if (!rc && *inserted && k->placed) rc = k->placed(db, id, err);
   return rc;
 }
@@ -504,6 +624,20 @@ json_t *fz_rec_json(fz_db *db, const fz_rkind *k, const fz_rec_row *row,
 static void text_member(fz_buf *b, const fz_rfield *f, const char *v,
                         int mask) {
   const char *name = member(f);
+  if (f->type == FZ_F_IDS) {
+    /* As shown() makes it: an array of the ids, empty when none. */
+    fz_buf_append(b, ",\"", 2);
+    fz_buf_puts(b, name);
+    fz_buf_append(b, "\":[", 3);
+    const char *p = v ? v : "";
+    long long id;
+    for (int i = 0; fz_reg_ids_next(&p, &id); i++) {
+      if (i) fz_buf_append(b, ",", 1);
+      text_int(b, id);
+    }
+    fz_buf_append(b, "]", 1);
+    return;
+  }
   char m[256];
   const char *str = v;
   if (v && *v && f->type == FZ_F_RESIDENT && !strchr(v, '*'))
@@ -678,6 +812,15 @@ fz_err fz_reg_get_by_code(fz_db *db, const fz_principal *by, fz_reg_kind kind,
 
 /* ---- Changing a record ------------------------------------------------------ */
 
+/* A reader may see a record through an id it lists (an officer through one
+ * of his other departments); changing it is for whoever may keep it where
+ * it hangs now (the officer's primary department). */
+static fz_err may_change(fz_db *db, const fz_principal *by, const fz_rkind *k,
+                         const fz_rec_row *row, fz_error *err) {
+  if (!k->link_table) return FZ_OK;
+  return parent_allows(db, by, k, (const char *const *)row->v, err);
+}
+
 fz_err fz_reg_update(fz_db *db, const fz_principal *by, fz_reg_kind kind,
                      int64_t id, const fz_rec *rec, int64_t now,
                      fz_error *err) {
@@ -691,6 +834,7 @@ fz_err fz_reg_update(fz_db *db, const fz_principal *by, fz_reg_kind kind,
                                     : fz_error_set(err, FZ_NOMEM, "", NULL);
   if (!rc) rc = need(by, k->write_perm, err);
   if (!rc) rc = fz_rec_load(db, by, k, id, old, err);
+  if (!rc) rc = may_change(db, by, k, old, err);
   if (!rc) rc = fz_rec_normalise(k, rec, 0, neu, err);
   size_t changed = 0;
   for (size_t i = 0; !rc && i < k->nfields; i++) {
@@ -726,7 +870,7 @@ fz_err fz_reg_update(fz_db *db, const fz_principal *by, fz_reg_kind kind,
   if (!rc) {
     fz_buf_printf(&sql, "UPDATE %s SET updated_at = ?", k->table);
     for (size_t i = 0; i < k->nfields; i++) {
-      if (merged[i] == old->v[i]) continue;
+      if (merged[i] == old->v[i] || k->fields[i].type == FZ_F_IDS) continue;
       if (k->fields[i].type == FZ_F_RESIDENT)
         fz_buf_puts(&sql, ", id_sealed = ?, id_index = ?, id_masked = ?");
       else
@@ -747,6 +891,9 @@ fz_err fz_reg_update(fz_db *db, const fz_principal *by, fz_reg_kind kind,
     if (!rc && r != FZ_STEP_DONE) rc = (fz_err)r;
   }
   fz_stmt_finalize(st);
+  int link = fz_reg_link_idx(k);
+  if (!rc && link >= 0 && merged[link] != old->v[link])
+    rc = link_write(db, k, id, merged[link], 0, err);
   if (!rc && k->placed && k->parent_field &&
       merged[fz_reg_idx(k, k->parent_field)] !=
           old->v[fz_reg_idx(k, k->parent_field)])
@@ -774,6 +921,7 @@ fz_err fz_reg_set_active(fz_db *db, const fz_principal *by, fz_reg_kind kind,
                       "请说明理由（1–512 字节） / give a reason (1 to 512 "
                       "bytes)");
   if (!rc) rc = fz_rec_load(db, by, k, id, row, err);
+  if (!rc) rc = may_change(db, by, k, row, err);
   if (!rc && row->active == active)
     rc = fz_error_set(err, FZ_CONFLICT, "active",
                       active ? "%s %lld 已是启用状态 / already active"

@@ -47,7 +47,9 @@ typedef enum fz_ftype {
   FZ_F_USCC,     /* a valid 统一社会信用代码 (GB 32100) */
   FZ_F_RESIDENT, /* a valid 身份证号, sealed at rest, never shown */
   FZ_F_INDUSTRY, /* a GB/T 4754 section letter, or section and division */
-  FZ_F_TAGS      /* a list of short texts, ';' between them */
+  FZ_F_TAGS,     /* a list of short texts, ';' between them */
+  FZ_F_IDS       /* ids of other records, ';' between them, ascending; kept
+                  * in a table of the kind's own (its link), max = how many */
 } fz_ftype;
 
 /* Field flags. */
@@ -189,7 +191,8 @@ fz_err fz_reg_list_text(fz_db *db, const fz_principal *by, fz_reg_kind k,
 
 /* Calls row(ctx, cells, n) for every record matching q (limit ignored) in
  * the order of q, the cells being the kind's fields as export text (the
- * resident ID masked), then "active".  Stops when row returns non-zero. */
+ * resident ID masked), then "active", then a list of ids kept apart (an
+ * officer's department_ids, "3;5").  Stops when row returns non-zero. */
 fz_err fz_reg_each(fz_db *db, const fz_principal *by, fz_reg_kind k,
                    const fz_reg_query *q,
                    int (*row)(void *ctx, const char *const *cells, size_t n),
@@ -210,7 +213,8 @@ typedef enum fz_cert_state {
 const char *fz_cert_state_name(fz_cert_state s);  /* "valid", … */
 const char *fz_cert_state_label(fz_cert_state s); /* "有效", … */
 
-/* The public answer for a certificate number: masked name, department,
+/* The public answer for a certificate number: masked name, department (and
+ * other_departments: the names of the others he serves),
  * validity and state on today (YYYY-MM-DD; NULL for today's date) as a
  * new JSON object.
  * FZ_NOTFOUND when no officer holds that number (辅助人员 hold none). */
@@ -227,6 +231,15 @@ fz_err fz_reg_scope_departments(fz_db *db, const fz_scope *s,
                                 const char *column, fz_buf *sql,
                                 const char **binds, int *nbind, char *store,
                                 size_t store_size, fz_error *err);
+
+/* Appends " AND <officer alias> serves one of departments[0..n)": as his
+ * primary department (officers.department_id) or as one of his other
+ * departments (officer_departments).  What counts as an officer of a
+ * department wherever another domain asks (inspector pools, case
+ * handlers).  The ids are written into the text (integers: nothing to
+ * bind). */
+void fz_reg_officer_in_sql(fz_buf *sql, const char *alias,
+                           const int64_t *departments, size_t n);
 
 /* ---- Keys --------------------------------------------------------------- */
 

@@ -141,6 +141,84 @@ static fz_err check_tags(const fz_rfield *f, const char *s, char *buf,
   return check_text(f, buf, err);
 }
 
+#define IDS_MAX 64 /* ids an FZ_F_IDS value may hold, whatever its max */
+
+static int cmp_id(const void *a, const void *b) {
+  long long x = *(const long long *)a, y = *(const long long *)b;
+  return (x > y) - (x < y);
+}
+
+/* ids[0..n) ascending, joined by ';' into buf. */
+static void ids_join(long long *ids, size_t n, char *buf, size_t size) {
+  qsort(ids, n, sizeof *ids, cmp_id);
+  size_t used = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; i < n && used < size; i++)
+    used += (size_t)snprintf(buf + used, size - used, "%s%lld", i ? ";" : "",
+                             ids[i]);
+}
+
+int fz_reg_ids_next(const char **p, long long *id) {
+  char *end;
+  *id = strtoll(*p, &end, 10);
+  if (!**p || end == *p) return 0;
+  *p = end + (*end == ';');
+  return 1;
+}
+
+void fz_reg_ids_sort(char *v) {
+  long long ids[IDS_MAX];
+  size_t n = 0, len = strlen(v);
+  const char *p = v;
+  while (n < IDS_MAX && fz_reg_ids_next(&p, &ids[n])) n++;
+  if (*p) return; /* not a list of ids: left as it is */
+  if (n < 2) return;
+  char out[IDS_MAX * 21];
+  ids_join(ids, n, out, sizeof out);
+  if (strlen(out) == len) memcpy(v, out, len);
+}
+
+/* A list of ids: ';' or ',' between them, spaces around each dropped,
+ * each a positive integer, none twice, at most f->max of them; stored
+ * ascending and joined by ';', so that a list compares equal to the same
+ * list written in another order. */
+static fz_err check_ids(const fz_rfield *f, const char *s, char *buf,
+                        size_t size, fz_error *err) {
+  long long ids[IDS_MAX];
+  size_t n = 0, max = f->max > 0 && f->max < IDS_MAX ? (size_t)f->max
+                                                      : IDS_MAX;
+  for (const char *p = s; *p;) {
+    size_t len = strcspn(p, ";,");
+    const char *a = p, *b = p + len;
+    p += len + (p[len] != '\0');
+    while (a < b && *a == ' ') a++;
+    while (b > a && b[-1] == ' ') b--;
+    if (a == b) continue;
+    if (n == max)
+      return fz_error_set(err, FZ_INVALID, f->name,
+                          "%s 至多 %zu 个 / %s lists at most %zu ids",
+                          f->label, max, f->name, max);
+    char one[24], *end;
+    snprintf(one, sizeof one, "%.*s", (int)(b - a), a);
+    long long v = strtoll(one, &end, 10);
+    if ((size_t)(b - a) >= sizeof one || !isdigit((unsigned char)one[0]) ||
+        *end || v <= 0 || v > 9007199254740991LL)
+      return fz_error_set(err, FZ_INVALID, f->name,
+                          "%s 中的 \"%.*s\" 不是正整数 ID / %s: \"%.*s\" is "
+                          "not an id (a positive integer)",
+                          f->label, (int)(b - a > 40 ? 40 : b - a), a, f->name,
+                          (int)(b - a > 40 ? 40 : b - a), a);
+    for (size_t j = 0; j < n; j++)
+      if (ids[j] == v)
+        return fz_error_set(err, FZ_INVALID, f->name,
+                            "%s 中 %lld 重复 / %s lists %lld twice", f->label,
+                            v, f->name, v);
+    ids[n++] = v;
+  }
+  ids_join(ids, n, buf, size);
+  return FZ_OK;
+}
+
 fz_err fz_reg_value_check(fz_reg_kind kind, size_t i, const char *in,
                           char *buf, size_t size, const char **out,
                           fz_error *err) {
@@ -155,7 +233,7 @@ fz_err fz_reg_value_check(fz_reg_kind kind, size_t i, const char *in,
     buf[0] = '\0';
     return FZ_OK;
   }
-  if (f->max && strlen(s) > (size_t)f->max)
+  if (f->max && f->type != FZ_F_IDS && strlen(s) > (size_t)f->max)
     return fz_error_set(err, FZ_TOOBIG, f->name,
                         "%s 超过 %d 字节 / longer than %d bytes", f->label,
                         f->max, f->max);
@@ -169,6 +247,7 @@ fz_err fz_reg_value_check(fz_reg_kind kind, size_t i, const char *in,
   case FZ_F_INT: return check_int(f, s, buf, size, err);
   case FZ_F_BOOL: return check_bool(f, s, buf, size, err);
   case FZ_F_TAGS: return check_tags(f, s, buf, size, err);
+  case FZ_F_IDS: return check_ids(f, s, buf, size, err);
   case FZ_F_REGION:
     if (strlen(s) != 6 || !fz_region_name(s))
       return fz_error_set(err, FZ_INVALID, f->name,

@@ -37,15 +37,18 @@ def events(env):
     return int(env.db.rows("SELECT COUNT(*) FROM ledger_event")[0][0])
 
 
-@pytest.fixture(scope="module")
-def env(tmp_path_factory):
-    d = tmp_path_factory.mktemp("cases")
+def demo_env(tmp_path_factory, name, schema):
+    """The 辽宁 demo (300 entities) in a database of its own (a PostgreSQL
+    schema), served, with the demo accounts signed in (env.c[username]);
+    yields it and takes it down.  Shared with the other suites that need a
+    populated world."""
+    d = tmp_path_factory.mktemp(name)
     if BACKEND == "sqlite":
-        url = "sqlite:%s/cases.db" % d
+        url = "sqlite:%s/%s.db" % (d, name)
     else:
         base = os.environ["FAZHI_TEST_PG_URL"]
-        psql(base, "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s" % (PG_SCHEMA, PG_SCHEMA))
-        url = base + ("&" if "?" in base else "?") + "options=-csearch_path%3D" + PG_SCHEMA
+        psql(base, "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s" % (schema, schema))
+        url = base + ("&" if "?" in base else "?") + "options=-csearch_path%3D" + schema
     keys = ["--ledger-key", str(d / "ledger.key"), "--id-key", str(d / "id.key")]
     for cmd in (["init", "--db", url, "--demo", *keys],
                 ["demo", "--db", url, "--entities", "300", "--id-key", str(d / "id.key")]):
@@ -55,14 +58,19 @@ def env(tmp_path_factory):
     e.db = Db(url)
     e.server = Server(url, extra=keys)
     e.c = {}
-    for name in ("sy.officer", "sy.head", "sy.reviewer", "dl.head", "ln.supervisor"):
+    for user in ("sy.officer", "sy.head", "sy.reviewer", "dl.head", "ln.supervisor"):
         c = Client(e.server.url)
-        assert c.login(name, PASSWORD).status_code == 200
-        e.c[name] = c
+        assert c.login(user, PASSWORD).status_code == 200
+        e.c[user] = c
     yield e
     assert e.server.stop() == 0
     if BACKEND != "sqlite":
-        psql(os.environ["FAZHI_TEST_PG_URL"], "DROP SCHEMA %s CASCADE" % PG_SCHEMA)
+        psql(os.environ["FAZHI_TEST_PG_URL"], "DROP SCHEMA %s CASCADE" % schema)
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    yield from demo_env(tmp_path_factory, "cases", PG_SCHEMA)
 
 
 def user_id(env, name):

@@ -102,13 +102,16 @@ static void check_plan_a(fz_db *db, const fz_inspect_demo_plan *a) {
   CHECK_INT(count1(db, "SELECT COUNT(*) FROM plan_departments WHERE plan_id "
                    "= ?", a->id),
             2);
-  /* Every staffed team: two officers, one of each department (部门联合). */
+  /* Every staffed team: two officers, one of each department (部门联合),
+   * each counted for the department the pool bound him to (an officer
+   * may serve a plan department that is not his primary one). */
   CHECK_INT(count1(db, "SELECT COUNT(*) FROM tasks t WHERE t.plan_id = ? AND "
                    "t.staffed = 1 AND (SELECT COUNT(*) FROM task_officers x "
                    "WHERE x.task_id = t.id AND x.active = 1) = 2 AND (SELECT "
-                   "COUNT(DISTINCT o.department_id) FROM task_officers x JOIN "
-                   "officers o ON o.id = x.officer_id JOIN plan_departments pd "
-                   "ON pd.department_id = o.department_id AND pd.plan_id = "
+                   "COUNT(DISTINCT pi.department_id) FROM task_officers x "
+                   "JOIN plan_inspectors pi ON pi.officer_id = x.officer_id "
+                   "AND pi.plan_id = t.plan_id JOIN plan_departments pd ON "
+                   "pd.department_id = pi.department_id AND pd.plan_id = "
                    "t.plan_id WHERE x.task_id = t.id AND x.active = 1) = 2",
                    a->id),
             a->tasks - a->unstaffed);

@@ -41,6 +41,7 @@ export default {
   results: { title: 'Published results', entity: 'Entity', region: 'Region', result: 'Result', stratum: 'Stratum', publishedAt: 'Published', due: 'Due', notPublished: 'The results of this plan are not published yet.' },
   cert: {
     title: 'Certificate check', hint: 'Enter an enforcement certificate number.', certNo: 'Certificate number', check: 'Check', name: 'Name', department: 'Department',
+    otherDepartments: 'Also serves',
     areas: 'Areas', validity: 'Valid', state: 'State', checkedOn: 'Checked on', valid: 'Valid', expired: 'Expired', revoked: 'Revoked',
     suspended: 'Suspended', unknown: 'Unknown certificate', unknownHint: 'No such certificate number; check it and retry.',
   },

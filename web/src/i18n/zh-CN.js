@@ -44,6 +44,7 @@ export default {
   results: { title: '抽查结果公示', entity: '检查对象', region: '地区', result: '检查结果', stratum: '分层', publishedAt: '公示日期', due: '公示期限', notPublished: '该计划的检查结果尚未公示。' },
   cert: {
     title: '执法证查询', hint: '输入执法证号，核验执法人员身份。', certNo: '执法证号', check: '查询', name: '姓名', department: '所属部门',
+    otherDepartments: '其他所属部门',
     areas: '执法领域', validity: '有效期', state: '状态', checkedOn: '查询日期', valid: '有效', expired: '已过期', revoked: '已吊销/收缴',
     suspended: '已暂扣', unknown: '查无此证', unknownHint: '没有找到该执法证号，请核对后重试；如有疑问请向发证机关核实。',
   },
