@@ -633,7 +633,7 @@ static void text_member(fz_buf *b, const fz_rfield *f, const char *v,
     long long id;
     for (int i = 0; fz_reg_ids_next(&p, &id); i++) {
       if (i) fz_buf_append(b, ",", 1);
-      text_int(b, id);
+      fz_jt_decimal(b, id);
     }
     fz_buf_append(b, "]", 1);
     return;
