@@ -97,14 +97,19 @@ static fz_err exec(fz_db *db, const char *sql, const char *fmt,
   "ON e.uscc = t.entity_uscc"
 
 /* The team of task id: [{officer_id, name, cert_no, department_id,
- * active, replaced_reason}] in the order they joined it. */
+ * active, replaced_reason}] in the order they joined it; department_id is
+ * the one the plan's frozen pool bound him to (in a joint plan, an officer
+ * of several departments serves one of the plan's). */
 static fz_err team_json(fz_db *db, int64_t task, json_t *a, fz_error *err) {
   fz_stmt *st;
   fz_err rc = fz_db_prepare(db, "SELECT o.id, o.name, o.cert_no, "
-                            "o.department_id, x.active, x.replaced_reason "
-                            "FROM task_officers x JOIN officers o ON o.id = "
-                            "x.officer_id WHERE x.task_id = ? ORDER BY "
-                            "x.position", &st, err);
+                            "COALESCE(pi.department_id, o.department_id), "
+                            "x.active, x.replaced_reason FROM task_officers x "
+                            "JOIN officers o ON o.id = x.officer_id JOIN tasks "
+                            "t ON t.id = x.task_id LEFT JOIN plan_inspectors "
+                            "pi ON pi.plan_id = t.plan_id AND pi.officer_id = "
+                            "o.id WHERE x.task_id = ? ORDER BY x.position",
+                            &st, err);
   if (rc) return rc;
   fz_stmt_bind_int64(st, 1, task);
   int r;

@@ -388,6 +388,12 @@ def test_a_joint_pool_binds_the_primary_department_first(env, world, tmp_path):
     assert pool[world.officer["id"]] == world.market
     assert set(pool.values()) == {world.market, world.ecology}
     verify(record, tmp_path)
+    # The tasks' teams show each officer under the department he was bound to.
+    tasks = ok(sup.get("/tasks?plan_id=%d&limit=200" % record["plan_id"]))["items"]
+    members = [m for t in tasks for m in t["team"]]
+    assert members
+    for m in members:
+        assert m["department_id"] == pool[m["officer_id"]], m
     # The verifier still checks that a bound department is a plan department.
     bad = json.loads(json.dumps(record))
     i = bad["inspectors"]["pool"].index(both["id"])
