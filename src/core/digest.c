@@ -4,6 +4,7 @@
 
 #include <gcrypt.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -48,4 +49,20 @@ int fz_digest(fz_hash_alg alg, const fz_bytes *piece, int n,
 fail:
   memset(out, 0, FZ_DIGEST_LEN);
   return 0;
+}
+
+int fz_digest_file(fz_hash_alg alg, FILE *f, uint8_t out[FZ_DIGEST_LEN]) {
+  pthread_once(&once, setup);
+  int algo = algo_of(alg);
+  gcry_md_hd_t h = NULL;
+  char *buf = malloc(1 << 16);
+  int ok = buf && ready && algo && gcry_md_open(&h, algo, 0) == 0;
+  size_t n;
+  while (ok && (n = fread(buf, 1, 1 << 16, f)) > 0) gcry_md_write(h, buf, n);
+  const unsigned char *d = ok && !ferror(f) ? gcry_md_read(h, algo) : NULL;
+  if (d) memcpy(out, d, FZ_DIGEST_LEN);
+  else memset(out, 0, FZ_DIGEST_LEN);
+  gcry_md_close(h);
+  free(buf);
+  return d != NULL;
 }

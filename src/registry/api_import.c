@@ -191,7 +191,7 @@ void fz_api_import_start(fz_req *r) {
   int more = 1;
   while (!rc && more) {
     rc = fz_import_read(j.im, BATCH_ROWS, &more, &e);
-    j.bytes_done = more ? fz_csv_bytes_read(csv) : size;
+    j.bytes_done = more ? fz_import_bytes_read(j.im) : size;
     if (!rc) rc = fz_req_write(r, w_batch, &j, &e);
   }
   fz_error end_err;

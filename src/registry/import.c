@@ -2,13 +2,14 @@
  * each commit with one ledger event carrying the file's SM3. */
 #include "registry/import.h"
 
-#include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
 #include "core/clock.h"
+#include "core/digest.h"
 #include "ledger/ledger.h"
 #include "registry/rec_int.h"
 
@@ -26,20 +27,37 @@ typedef struct refusal {
   char reason[512];
 } refusal;
 
+/* One batch: its rows, the rows it refused while reading, and how far
+ * into the file it reached. */
+typedef struct batch {
+  pending *rows;
+  size_t nrows, cap;
+  refusal *refused;
+  size_t nrefused, refcap;
+  fz_buf text; /* the rows' values, NUL-separated */
+  long long read;              /* data rows read into it */
+  unsigned long long bytes;    /* the file's bytes read at its end */
+  int more;                    /* 0 once the file has ended */
+  fz_err rc;                   /* a read error, with err */
+  fz_error err;
+} batch;
+
+/* The pending batch is written while the next one is read ahead on a
+ * thread of its own (see fz_import_read): the other element of batches. */
 struct fz_import {
   fz_import_opts o;
   const fz_rkind *k;
   fz_csv *csv;
   int col[FZ_REC_MAX_FIELDS * 2]; /* field of each CSV column, -1 ignored */
   size_t ncols;
-  pending *rows;
-  size_t nrows, cap;
-  refusal *refused;
-  size_t nrefused, refcap;
-  fz_buf text; /* the pending rows' values, NUL-separated */
+  batch batches[2];
+  batch *cur;       /* the pending batch */
+  int ahead;        /* 1 while the reader thread fills the other batch */
+  int ahead_max;
+  pthread_t reader;
   fz_import_stats stats;
   int64_t now;
-  fz_rec_row row; /* scratch */
+  fz_rec_row row; /* scratch of the reading side */
   int bulk;       /* the connection's cache is raised for bulk batches */
 };
 
@@ -60,7 +78,8 @@ fz_err fz_import_open(fz_import **out, fz_csv *csv, const fz_import_opts *o,
   im->o = *o;
   im->k = fz_reg_kind_get(o->kind);
   im->csv = csv;
-  fz_buf_init(&im->text, 0);
+  for (int i = 0; i < 2; i++) fz_buf_init(&im->batches[i].text, 0);
+  im->cur = &im->batches[0];
   const fz_csv_field *f;
   size_t n;
   fz_err rc = fz_csv_next(csv, &f, &n, err);
@@ -108,35 +127,36 @@ fz_err fz_import_open(fz_import **out, fz_csv *csv, const fz_import_opts *o,
   return FZ_OK;
 }
 
-static int refuse(fz_import *im, long line, const char *field,
+static int refuse(batch *b, long line, const char *field,
                   const char *reason) {
-  if (im->nrefused == im->refcap) {
-    size_t cap = im->refcap ? im->refcap * 2 : 64;
-    refusal *r = realloc(im->refused, cap * sizeof *r);
+  if (b->nrefused == b->refcap) {
+    size_t cap = b->refcap ? b->refcap * 2 : 64;
+    refusal *r = realloc(b->refused, cap * sizeof *r);
     if (!r) return -1;
-    im->refused = r;
-    im->refcap = cap;
+    b->refused = r;
+    b->refcap = cap;
   }
-  refusal *r = &im->refused[im->nrefused++];
+  refusal *r = &b->refused[b->nrefused++];
   r->line = line;
   snprintf(r->field, sizeof r->field, "%.63s", field ? field : "");
   snprintf(r->reason, sizeof r->reason, "%.511s", reason);
   return 0;
 }
 
-fz_err fz_import_read(fz_import *im, int max, int *more, fz_error *err) {
-  *more = 1;
+/* Reads and checks up to max rows into b, which is empty. */
+static fz_err read_batch(fz_import *im, batch *b, int max, fz_error *err) {
+  b->more = 1;
   for (int got = 0; got < max;) {
     const fz_csv_field *f;
     size_t n;
     fz_err rc = fz_csv_next(im->csv, &f, &n, err);
     if (rc == FZ_NODATA) {
-      *more = 0;
+      b->more = 0;
       return FZ_OK;
     }
     if (rc) return rc;
     long line = fz_csv_line(im->csv);
-    im->stats.rows++;
+    b->read++;
     got++;
     fz_rec rec = {{0}};
     fz_error e = {0};
@@ -155,26 +175,78 @@ fz_err fz_import_read(fz_import *im, int max, int *more, fz_error *err) {
     }
     if (!bad) bad = fz_rec_normalise(im->k, &rec, 1, &im->row, &e);
     if (bad) {
-      if (refuse(im, line, e.field, e.message))
+      if (refuse(b, line, e.field, e.message))
         return fz_error_set(err, FZ_NOMEM, "", NULL);
       continue;
     }
-    if (im->nrows == im->cap) {
-      size_t cap = im->cap ? im->cap * 2 : 1024;
-      pending *p = realloc(im->rows, cap * sizeof *p);
+    if (b->nrows == b->cap) {
+      size_t cap = b->cap ? b->cap * 2 : 1024;
+      pending *p = realloc(b->rows, cap * sizeof *p);
       if (!p) return fz_error_set(err, FZ_NOMEM, "", NULL);
-      im->rows = p;
-      im->cap = cap;
+      b->rows = p;
+      b->cap = cap;
     }
-    pending *p = &im->rows[im->nrows++];
+    pending *p = &b->rows[b->nrows++];
     p->line = line;
     for (size_t i = 0; i < im->k->nfields; i++) {
-      p->off[i] = im->text.len;
-      fz_buf_append(&im->text, im->row.v[i], strlen(im->row.v[i]) + 1);
+      p->off[i] = b->text.len;
+      fz_buf_append(&b->text, im->row.v[i], strlen(im->row.v[i]) + 1);
     }
-    if (im->text.err) return fz_error_set(err, im->text.err, "", NULL);
+    if (b->text.err) return fz_error_set(err, b->text.err, "", NULL);
   }
   return FZ_OK;
+}
+
+/* Fills b (emptied first) as far as max rows, recording how it ended. */
+static void fill(fz_import *im, batch *b, int max) {
+  b->nrows = b->nrefused = 0;
+  b->read = 0;
+  fz_buf_reset(&b->text);
+  b->rc = read_batch(im, b, max, &b->err);
+  b->bytes = fz_csv_bytes_read(im->csv);
+}
+
+static batch *other(fz_import *im) {
+  return im->cur == &im->batches[0] ? &im->batches[1] : &im->batches[0];
+}
+
+static void *read_ahead(void *arg) {
+  fz_import *im = arg;
+  fill(im, other(im), im->ahead_max);
+  return NULL;
+}
+
+/* Waits for the reader thread, if one runs. */
+static void join_reader(fz_import *im) {
+  if (im->ahead) pthread_join(im->reader, NULL);
+  im->ahead = 0;
+}
+
+/* The batch just written is done with: the next one, read ahead while it
+ * was written (or now, at the first call or when no thread could start),
+ * becomes the pending one, and the one after it is read ahead in turn.
+ * The CSV reader, the other batch and the scratch row belong to the
+ * reader thread while it runs; everything else stays on the caller's. */
+fz_err fz_import_read(fz_import *im, int max, int *more, fz_error *err) {
+  batch *next = other(im);
+  if (im->ahead) join_reader(im);
+  else fill(im, next, max);
+  im->cur = next;
+  im->stats.rows += next->read;
+  *more = next->rc == FZ_OK && next->more;
+  if (next->rc) {
+    *err = next->err;
+    return next->rc;
+  }
+  if (*more) {
+    im->ahead_max = max;
+    im->ahead = pthread_create(&im->reader, NULL, read_ahead, im) == 0;
+  }
+  return FZ_OK;
+}
+
+unsigned long long fz_import_bytes_read(const fz_import *im) {
+  return im->cur->bytes;
 }
 
 void fz_import_set_now(fz_import *im, int64_t now) { im->now = now; }
@@ -182,10 +254,11 @@ void fz_import_set_now(fz_import *im, int64_t now) { im->now = now; }
 /* Reports the refusals of lines before `before` (all when -1), in order. */
 static fz_err flush_refusals(fz_import *im, fz_db *db, size_t *next,
                              long before, fz_error *err) {
-  for (; *next < im->nrefused &&
-         (before < 0 || im->refused[*next].line < before);
+  const batch *b = im->cur;
+  for (; *next < b->nrefused &&
+         (before < 0 || b->refused[*next].line < before);
        (*next)++) {
-    refusal *r = &im->refused[*next];
+    refusal *r = &b->refused[*next];
     im->stats.rejected++;
     if (im->o.reject &&
         im->o.reject(im->o.reject_ctx, db, r->line, r->field, r->reason))
@@ -206,7 +279,7 @@ static fz_err flush_refusals(fz_import *im, fz_db *db, size_t *next,
  * connection ends with it.  The server's batches are smaller and leave the
  * writer's connection as it is. */
 static fz_err bulk_settings(fz_import *im, fz_db *db, fz_error *err) {
-  if (im->bulk || im->nrows < FZ_IMPORT_BULK_ROWS ||
+  if (im->bulk || im->cur->nrows < FZ_IMPORT_BULK_ROWS ||
       fz_db_backend(db) != FZ_BACKEND_SQLITE)
     return FZ_OK;
   fz_err rc = fz_db_exec(db, "PRAGMA cache_size = -262144; "
@@ -217,7 +290,8 @@ static fz_err bulk_settings(fz_import *im, fz_db *db, fz_error *err) {
 
 fz_err fz_import_write(fz_db *db, void *ctx, fz_error *err) {
   fz_import *im = ctx;
-  if (!im->nrows && !im->nrefused) return FZ_OK;
+  batch *b = im->cur;
+  if (!b->nrows && !b->nrefused) return FZ_OK;
   int64_t now = im->now ? im->now : fz_now_ms();
   const fz_rkind *k = im->k;
   fz_stmt *st = NULL;
@@ -229,10 +303,10 @@ fz_err fz_import_write(fz_db *db, void *ctx, fz_error *err) {
   if (!rc) rc = fz_rec_insert_prepare(db, k, &st, err);
   first_id = id;
   const char *v[FZ_REC_MAX_FIELDS];
-  for (size_t r = 0; !rc && r < im->nrows; r++) {
-    pending *p = &im->rows[r];
+  for (size_t r = 0; !rc && r < b->nrows; r++) {
+    pending *p = &b->rows[r];
     rc = flush_refusals(im, db, &next_refusal, p->line, err);
-    for (size_t i = 0; i < k->nfields; i++) v[i] = im->text.data + p->off[i];
+    for (size_t i = 0; i < k->nfields; i++) v[i] = b->text.data + p->off[i];
     fz_error e = {0};
     int ins = 0;
     fz_err bad = rc ? rc : fz_rec_check_all(db, im->o.by, k, id, v, &e);
@@ -259,12 +333,12 @@ fz_err fz_import_write(fz_db *db, void *ctx, fz_error *err) {
   fz_stmt_finalize(st);
   if (!rc) rc = flush_refusals(im, db, &next_refusal, -1, err);
   long first_line = 0, last_line = 0;
-  if (im->nrows) first_line = im->rows[0].line, last_line = im->rows[im->nrows - 1].line;
-  if (im->nrefused) {
-    if (!first_line || im->refused[0].line < first_line)
-      first_line = im->refused[0].line;
-    if (im->refused[im->nrefused - 1].line > last_line)
-      last_line = im->refused[im->nrefused - 1].line;
+  if (b->nrows) first_line = b->rows[0].line, last_line = b->rows[b->nrows - 1].line;
+  if (b->nrefused) {
+    if (!first_line || b->refused[0].line < first_line)
+      first_line = b->refused[0].line;
+    if (b->refused[b->nrefused - 1].line > last_line)
+      last_line = b->refused[b->nrefused - 1].line;
   }
   if (!rc) {
     char action[64];
@@ -292,9 +366,9 @@ fz_err fz_import_write(fz_db *db, void *ctx, fz_error *err) {
   }
   im->stats.inserted += inserted;
   im->stats.batches++;
-  im->nrows = 0;
-  im->nrefused = 0;
-  fz_buf_reset(&im->text);
+  b->nrows = 0;
+  b->nrefused = 0;
+  fz_buf_reset(&b->text);
   return FZ_OK;
 }
 
@@ -304,9 +378,12 @@ void fz_import_get_stats(const fz_import *im, fz_import_stats *s) {
 
 void fz_import_free(fz_import *im) {
   if (!im) return;
-  free(im->rows);
-  free(im->refused);
-  fz_buf_free(&im->text);
+  join_reader(im);
+  for (int i = 0; i < 2; i++) {
+    free(im->batches[i].rows);
+    free(im->batches[i].refused);
+    fz_buf_free(&im->batches[i].text);
+  }
   free(im);
 }
 
@@ -314,20 +391,8 @@ fz_err fz_import_file_sm3(const char *path, char hex[65], fz_error *err) {
   FILE *f = fopen(path, "rb");
   if (!f)
     return fz_error_set(err, FZ_IO, "file", "cannot open %s", path);
-  EVP_MD_CTX *c = EVP_MD_CTX_new();
-  EVP_MD *md = EVP_MD_fetch(NULL, "SM3", NULL);
-  char *buf = malloc(1 << 16);
-  int ok = buf && c && md && EVP_DigestInit_ex(c, md, NULL);
-  size_t n;
-  while (ok && (n = fread(buf, 1, 1 << 16, f)) > 0)
-    ok = EVP_DigestUpdate(c, buf, n);
-  ok = ok && !ferror(f);
-  unsigned char d[32];
-  unsigned len = 0;
-  ok = ok && EVP_DigestFinal_ex(c, d, &len) && len == 32;
-  EVP_MD_CTX_free(c);
-  EVP_MD_free(md);
-  free(buf);
+  uint8_t d[FZ_DIGEST_LEN];
+  int ok = fz_digest_file(FZ_HASH_SM3, f, d);
   fclose(f);
   if (!ok) return fz_error_set(err, FZ_IO, "file", "cannot hash %s", path);
   fz_hash_hex(d, hex);

@@ -46,8 +46,15 @@ fz_err fz_import_open(fz_import **out, fz_csv *csv, const fz_import_opts *o,
 
 /* Reads and checks up to max rows into the pending batch.  FZ_OK with
  * *more 0 when the file has ended.  A CSV error (a broken quote) stops
- * the import: FZ_PARSE with the line. */
+ * the import: FZ_PARSE with the line.  While there is more, the next batch
+ * is read ahead on a thread of its own as the caller writes this one, and
+ * the next call takes it; so the csv may not be touched between calls,
+ * and max should stay the same. */
 fz_err fz_import_read(fz_import *im, int max, int *more, fz_error *err);
+
+/* How far into the file (bytes, as the file holds them) the pending
+ * batch reaches. */
+unsigned long long fz_import_bytes_read(const fz_import *im);
 
 /* Writes the pending batch in the caller's transaction (an fz_write_fn:
  * ctx is the fz_import).  Does nothing for an empty batch. */

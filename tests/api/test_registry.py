@@ -45,7 +45,7 @@ def env(tmp_path_factory):
         url = base + ("&" if "?" in base else "?") + "options=-csearch_path%3D" + PG_SCHEMA
     e = Env()
     e.url, e.db = url, Db(url)
-    keys = ["--ledger-key", str(d / "ledger.key"), "--id-key", str(d / "id.key")]
+    keys = e.keys = ["--ledger-key", str(d / "ledger.key"), "--id-key", str(d / "id.key")]
     r = subprocess.run([BIN, "init", "--db", url, *keys], capture_output=True,
                        text=True, timeout=120)
     assert r.returncode == 0, r.stderr
@@ -281,6 +281,41 @@ def test_import_over_http_gb18030_with_rejected_rows(env, world):
     assert env.sy.get("/entities/code/" + uscc("210106", 302)).json()["name"] == "沈阳铁西食品店"
     assert env.sy.get("/imports").json()["items"][0]["id"] == imp["id"]
     error_of(env.dl.get("/imports/%d" % imp["id"]), 404, "not_found")
+
+
+def test_cli_import_in_batches_commits_each_and_stops_at_a_broken_quote(env, world, tmp_path):
+    # Batches of two rows: each is read while the one before is written
+    # (registry/import.c).  The refusals still come in line order, each
+    # batch is its own ledger event with its lines, and the broken quote in
+    # the fourth batch stops the import with the first three committed.
+    good = [uscc("210106", 501 + i) for i in range(4)]
+    rows = ["uscc,name,kind,industry,legal_rep",
+            "%s,批次一厂,企业,C34,张三" % good[0],
+            "91210106MA0TEST00X,坏码公司,企业,C34,李四",
+            "%s,批次二厂,企业,C34,王五" % good[1],
+            "%s,批次二店,个体工商户,F52,赵六" % good[2],
+            "%s,坏行业公司,企业,Z99,钱七" % uscc("210106", 509),
+            "%s,批次三厂,企业,C34,孙八" % good[3],
+            '%s,"未闭合的引号,企业,C34,周九' % uscc("210106", 510)]
+    path = tmp_path / "batches.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    before = events(env)
+    r = subprocess.run([BIN, "import", "entities", str(path), "--db", env.url, "--batch", "2", *env.keys],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2, r
+    lines = r.stderr.splitlines()
+    assert lines[0].startswith("line 3: uscc: ") and lines[1].startswith("line 6: industry: "), r.stderr
+    assert "line 8: unterminated quoted field" in lines[2], r.stderr
+    assert "(4 rows committed before this)" in r.stderr, r.stderr
+    assert events(env) == before + 3
+    bodies = [b for (b,) in env.db.rows("SELECT body FROM ledger_event ORDER BY seq")][-3:]
+    for n, (first, last, inserted) in enumerate([(2, 3, 1), (4, 5, 2), (6, 7, 1)]):
+        assert '"batch":%d' % (n + 1) in bodies[n], bodies[n]
+        assert '"lines":[%d,%d]' % (first, last) in bodies[n], bodies[n]
+        assert '"inserted":%d' % inserted in bodies[n], bodies[n]
+    for code in good:
+        assert env.sy.get("/entities/code/" + code).status_code == 200
+    error_of(env.sy.get("/entities/code/" + uscc("210106", 510)), 404, "not_found")
 
 
 def test_import_refuses_a_bad_header_and_writes_nothing(env, world):
