@@ -343,8 +343,10 @@ fz_err fz_rec_normalise(const fz_rkind *k, const fz_rec *in, int creating,
 
 /* Binds value v of field f at *idx (advancing it; an ID number takes three
  * parameters: sealed, index, masked). */
+/* ref: v stays where it is until the statement is reset (see
+ * fz_stmt_bind_text_ref). */
 static fz_err bind_value(fz_stmt *st, const fz_rkind *k, size_t i,
-                         const char *v, int *idx, fz_error *err) {
+                         const char *v, int ref, int *idx, fz_error *err) {
   const fz_rfield *f = &k->fields[i];
   int empty = !v || !*v;
   if (f->type == FZ_F_IDS) return FZ_OK; /* in the link table: link_write */
@@ -376,6 +378,8 @@ static fz_err bind_value(fz_stmt *st, const fz_rkind *k, size_t i,
     else fz_stmt_bind_int64(st, (*idx)++, strtoll(v, NULL, 10));
   } else if (empty && (f->flags & FZ_FF_KEY)) {
     fz_stmt_bind_null(st, (*idx)++); /* no certificate: no number */
+  } else if (ref) {
+    fz_stmt_bind_text_ref(st, (*idx)++, v ? v : "", -1);
   } else {
     fz_stmt_bind_text(st, (*idx)++, v ? v : "", -1);
   }
@@ -505,21 +509,17 @@ fz_err fz_rec_insert_run(fz_db *db, fz_stmt *st, const fz_rkind *k,
   int idx = 1;
   fz_err rc = fz_stmt_bind_int64(st, idx++, id);
   for (size_t i = 0; i < k->nfields && !rc; i++)
-    rc = bind_value(st, k, i, v[i], &idx, err);
+    rc = bind_value(st, k, i, v[i], 1, &idx, err);
   if (!rc) {
     fz_stmt_bind_int64(st, idx++, now);
     fz_stmt_bind_int64(st, idx++, now);
     int r = fz_stmt_step(st, err);
     if (r == FZ_STEP_ROW) {
       *inserted = 1;
-    } else if (r == FZ_STEP_DONE && fz_db_backend(db) == FZ_BACKEND_SQLITE) {
-      /* Without RETURNING (see fz_rec_insert_prepare): the rows the
-       * statement just inserted, 0 when the code was taken. */
-      int64_t n = 0;
-      rc = fz_db_query_int64(db, "SELECT changes()", &n, err);
-      *inserted = !rc && n > 0;
     } else if (r == FZ_STEP_DONE) {
-      *inserted = 0;
+      /* Without RETURNING (SQLite, see fz_rec_insert_prepare): the rows
+       * the statement just inserted, 0 when the code was taken. */
+      *inserted = fz_db_changes(db) > 0;
     } else {
       rc = (fz_err)r;
     }
@@ -885,7 +885,7 @@ fz_err fz_reg_update(fz_db *db, const fz_principal *by, fz_reg_kind kind,
     fz_stmt_bind_int64(st, idx++, now);
     for (size_t i = 0; i < k->nfields && !rc; i++)
       if (merged[i] != old->v[i])
-        rc = bind_value(st, k, i, merged[i], &idx, err);
+        rc = bind_value(st, k, i, merged[i], 0, &idx, err);
     fz_stmt_bind_int64(st, idx, id);
     int r = rc ? FZ_STEP_DONE : fz_stmt_step(st, err);
     if (!rc && r != FZ_STEP_DONE) rc = (fz_err)r;

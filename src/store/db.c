@@ -220,6 +220,16 @@ fz_err fz_stmt_bind_text(fz_stmt *st, int idx, const char *s, long len) {
   return st->db->ops->bind_text(st, idx, s, len < 0 ? strlen(s) : (size_t)len);
 }
 
+fz_err fz_stmt_bind_text_ref(fz_stmt *st, int idx, const char *s, long len) {
+  if (!s || !st->db->ops->bind_text_ref) return fz_stmt_bind_text(st, idx, s, len);
+  return st->db->ops->bind_text_ref(st, idx, s,
+                                    len < 0 ? strlen(s) : (size_t)len);
+}
+
+int64_t fz_db_changes(fz_db *db) {
+  return db->ops->changes ? db->ops->changes(db) : -1;
+}
+
 fz_err fz_stmt_bind_blob(fz_stmt *st, int idx, const void *p, size_t len) {
   if (!p && len) return FZ_INVALID;
   return st->db->ops->bind_blob(st, idx, len ? p : "", len);

@@ -61,6 +61,11 @@ void *fz_db_slot(fz_db *db, fz_db_slot_id id);
  * the backend cannot tell (PostgreSQL), so that nothing is cached. */
 int fz_db_data_version(fz_db *db, uint64_t *v);
 
+/* The rows db's last INSERT, UPDATE or DELETE changed (SQLite), without a
+ * query; -1 where the backend tells only through the statement's result
+ * (PostgreSQL: use RETURNING). */
+int64_t fz_db_changes(fz_db *db);
+
 /* Sets the module's state on this connection to p (owned by the
  * connection from now on, freed with free_fn when it closes or is
  * replaced; free_fn may be NULL). */
@@ -114,6 +119,11 @@ fz_err fz_stmt_bind_int64(fz_stmt *st, int idx, int64_t v);
 fz_err fz_stmt_bind_text(fz_stmt *st, int idx, const char *s, long len);
 fz_err fz_stmt_bind_blob(fz_stmt *st, int idx, const void *p, size_t len);
 fz_err fz_stmt_bind_null(fz_stmt *st, int idx);
+
+/* As fz_stmt_bind_text, but SQLite reads s where it lies rather than a
+ * copy: s must stay unchanged until the statement is reset or finalized.
+ * For the many rows of a bulk write, bound out of the batch's buffer. */
+fz_err fz_stmt_bind_text_ref(fz_stmt *st, int idx, const char *s, long len);
 
 /* Executes or advances: returns FZ_STEP_ROW with a row ready, FZ_STEP_DONE
  * when finished, or an fz_err (FZ_DB, FZ_CONFLICT for a unique or foreign

@@ -69,9 +69,14 @@ struct fz_db_ops {
    * transaction saw, which any commit changes (SQLite).  NULL when the
    * backend has none that a connection can read cheaply. */
   int (*data_version)(fz_db *db, uint64_t *v);
+  /* The rows the last INSERT, UPDATE or DELETE changed; NULL when the
+   * backend reports them only with the statement's result. */
+  int64_t (*changes)(fz_db *db);
   fz_err (*prepare)(fz_db *db, const char *sql, fz_stmt **out, fz_error *err);
   fz_err (*bind_int64)(fz_stmt *st, int idx, int64_t v);
   fz_err (*bind_text)(fz_stmt *st, int idx, const char *s, size_t len);
+  /* As bind_text, reading s in place until the reset.  May be NULL. */
+  fz_err (*bind_text_ref)(fz_stmt *st, int idx, const char *s, size_t len);
   fz_err (*bind_blob)(fz_stmt *st, int idx, const void *p, size_t len);
   fz_err (*bind_null)(fz_stmt *st, int idx);
   int (*step)(fz_stmt *st, fz_error *err);

@@ -177,6 +177,8 @@ static int sq_data_version(fz_db *db, uint64_t *v) {
   return 0;
 }
 
+static int64_t sq_changes(fz_db *db) { return sqlite3_changes64(DB(db)->h); }
+
 static fz_err sq_commit(fz_db *db, fz_error *err) {
   return sq_exec(db, "COMMIT", err);
 }
@@ -218,6 +220,13 @@ static fz_err sq_bind_int64(fz_stmt *st, int idx, int64_t v) {
 static fz_err sq_bind_text(fz_stmt *st, int idx, const char *s, size_t len) {
   if (len > INT_MAX) return FZ_TOOBIG;
   return map_rc(sqlite3_bind_text64(ST(st)->s, idx, s, len, SQLITE_TRANSIENT,
+                                    SQLITE_UTF8));
+}
+
+static fz_err sq_bind_text_ref(fz_stmt *st, int idx, const char *s,
+                               size_t len) {
+  if (len > INT_MAX) return FZ_TOOBIG;
+  return map_rc(sqlite3_bind_text64(ST(st)->s, idx, s, len, SQLITE_STATIC,
                                     SQLITE_UTF8));
 }
 
@@ -300,9 +309,11 @@ const fz_db_ops fz_dbi_sqlite_ops = {
     .commit = sq_commit,
     .recover = NULL,
     .data_version = sq_data_version,
+    .changes = sq_changes,
     .prepare = sq_prepare,
     .bind_int64 = sq_bind_int64,
     .bind_text = sq_bind_text,
+    .bind_text_ref = sq_bind_text_ref,
     .bind_blob = sq_bind_blob,
     .bind_null = sq_bind_null,
     .step = sq_step,

@@ -271,6 +271,46 @@ out:
   fz_db_close(db);
 }
 
+/* Text bound in place is read from where it lies at the step: a buffer
+ * reused for each row gives each row its own value, the length bounds
+ * it, and NULL binds NULL.  fz_db_changes counts what the last write did,
+ * 0 for an insert ON CONFLICT DO NOTHING that met its key; -1 on
+ * PostgreSQL, which tells only through RETURNING. */
+static void t_bind_ref_and_changes(void) {
+  fz_db *db = open_db();
+  if (!db) return;
+  fz_error e = {0};
+  fz_stmt *ins = NULL;
+  EXEC(db, "DROP TABLE IF EXISTS t_ref;"
+           "CREATE TABLE t_ref (k TEXT PRIMARY KEY, v TEXT)");
+  CHECK_INT(fz_db_prepare(db, "INSERT INTO t_ref VALUES (?, ?) ON CONFLICT "
+                          "(k) DO NOTHING", &ins, &e), FZ_OK);
+  if (!ins) goto out;
+  char buf[16];
+  for (int i = 0; i < 3; i++) {
+    snprintf(buf, sizeof buf, "key%d-tail", i);
+    CHECK_INT(fz_stmt_bind_text_ref(ins, 1, buf, 4), FZ_OK);
+    CHECK_INT(fz_stmt_bind_text_ref(ins, 2, i == 2 ? NULL : buf + 5, -1), FZ_OK);
+    CHECK_INT(fz_stmt_step(ins, &e), FZ_STEP_DONE);
+    CHECK_INT(fz_db_changes(db), is_pg ? -1 : 1);
+    CHECK_INT(fz_stmt_reset(ins), FZ_OK);
+    memset(buf, 'x', sizeof buf - 1);
+  }
+  CHECK_INT(fz_stmt_bind_text_ref(ins, 1, "key1", -1), FZ_OK);
+  CHECK_INT(fz_stmt_bind_text_ref(ins, 2, "again", -1), FZ_OK);
+  CHECK_INT(fz_stmt_step(ins, &e), FZ_STEP_DONE);
+  CHECK_INT(fz_db_changes(db), is_pg ? -1 : 0);
+  CHECK_INT(count(db, "SELECT count(*) FROM t_ref WHERE (k, v) IN (('key0', "
+                      "'tail'), ('key1', 'tail'))"), 2);
+  CHECK_INT(count(db, "SELECT count(*) FROM t_ref WHERE k = 'key2' AND v IS "
+                      "NULL"), 1);
+  EXEC(db, "UPDATE t_ref SET v = 'new' WHERE k <> 'key2'");
+  CHECK_INT(fz_db_changes(db), is_pg ? -1 : 2);
+out:
+  fz_stmt_finalize(ins);
+  fz_db_close(db);
+}
+
 /* Prepared statements are cached per connection by their SQL: finalize
  * gives one back reset (bindings cleared), a statement in use is never
  * handed out twice, and the cache's bound is not a limit on statements. */
@@ -787,6 +827,7 @@ static void suite(const char *label, const char *u) {
   RUN(t_types);
   RUN(t_placeholders);
   RUN(t_reset);
+  RUN(t_bind_ref_and_changes);
   RUN(t_cache);
   RUN(t_transactions);
   RUN(t_conflicts);
