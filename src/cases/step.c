@@ -9,6 +9,7 @@
 #include "cases/circumstances.h"
 #include "cases/discretion.h"
 #include "core/money.h"
+#include "registry/registry.h"
 
 /* What a step has to work with. */
 typedef struct step_ctx {
@@ -465,8 +466,9 @@ static fz_err step_submit_review(step_ctx *x, fz_error *err) {
 static fz_err step_review(step_ctx *x, fz_error *err) {
   if (x->c.stage != FZ_CASE_REVIEW)
     return wrong_stage(x, "法制审核", "提交审核之后", err);
-  /* Art. 58: the reviewer is a 法制审核员 holding the legal professional
-   * qualification, and not a handler of the case. */
+  /* Art. 58: the reviewer is a 法制审核员 of the deciding agency (行政机关
+   * 中……的人员) holding the legal professional qualification, and not a
+   * handler of the case. */
   if (!x->by->cli && !fz_role_can(x->by->scope.roles, FZ_PERM_REVIEW_LEGAL))
     return fz_error_set(err, FZ_FORBIDDEN, "", "法制审核须由法制审核人员进行"
                         "（《中华人民共和国行政处罚法》第五十八条）/ legal "
@@ -475,13 +477,30 @@ static fz_err step_review(step_ctx *x, fz_error *err) {
     return fz_error_set(err, FZ_CONFLICT, "reviewer", "本案承办人员不得对本案"
                         "进行法制审核（《中华人民共和国行政处罚法》第五十八条）/ "
                         "a handler may not review his own case (Art. 58)");
-  int64_t qualified = 0;
   if (!x->by->cli) {
+    /* Bit 1: qualified; bit 2: serves the case's department. */
+    fz_buf sql;
+    fz_buf_init(&sql, 1024);
+    fz_buf_puts(&sql, "SELECT (o.legal_qualification <> 0) + 2 * (SELECT "
+                "COUNT(*) FROM officers m WHERE m.id = o.id");
+    fz_reg_officer_in_sql(&sql, "m", &x->c.department_id, 1);
+    fz_buf_puts(&sql, ") FROM officers o WHERE o.id = ?");
     const int64_t args[] = {x->officer};
-    fz_err rc = fz_query_int(x->db, "SELECT legal_qualification FROM officers "
-                             "WHERE id = ?", args, 1, 0, &qualified, err);
+    int64_t found = 0;
+    fz_err rc = sql.err ? fz_error_set(err, sql.err, "", NULL)
+                        : fz_query_int(x->db, sql.data, args, 1, 0, &found,
+                                       err);
+    fz_buf_free(&sql);
     if (rc) return rc;
-    if (!qualified)
+    if (!(found & 2))
+      return fz_error_set(err, FZ_CONFLICT, "reviewer", "法制审核由作出决定的"
+                          "行政机关（%s）的法制审核人员进行，本账号的执法人员不属"
+                          "于该执法主体（《中华人民共和国行政处罚法》第五十八条）/ "
+                          "the reviewer does not serve the case's department "
+                          "%lld, the agency that decides (Art. 58)",
+                          x->c.department_name,
+                          (long long)x->c.department_id);
+    if (!(found & 1))
       return fz_error_set(err, FZ_CONFLICT, "reviewer", "初次从事行政处罚决定法"
                           "制审核的人员应当通过国家统一法律职业资格考试取得法律职"
                           "业资格（《中华人民共和国行政处罚法》第五十八条第二款）"

@@ -218,6 +218,25 @@ def test_ordinary_penalty_from_lead_to_archive(env, world):
     refused(env, "sy.officer", cid, "review", {"result": "approved", "opinion": "同意"}, 403, "forbidden")
     refused(env, "sy.reviewer", cid, "review", {"result": "maybe", "opinion": "同意"}, 400, "invalid_value",
             "result")
+    # The reviewer is of the agency that decides (Art. 58): moved to
+    # another department he may not review; serving this one as another
+    # department of his is enough.
+    other = int(env.db.rows("SELECT id FROM departments WHERE region_code LIKE '2101%%' AND id <> %d "
+                            "AND active = 1 ORDER BY id LIMIT 1" % world.dept)[0][0])
+    sup = env.c["ln.supervisor"]
+
+    def move(body):
+        r = sup.http.patch(sup.base + "/officers/%d" % world.reviewer, json=body,
+                           headers={"X-CSRF-Token": sup.csrf}, timeout=30)
+        assert r.status_code == 200, r.text
+    move({"department_id": other, "department_ids": []})
+    msg = refused(env, "sy.reviewer", cid, "review", {"result": "approved", "opinion": "同意"}, 409,
+                  "conflict", "reviewer", "第五十八条")
+    assert "沈阳市市场监督管理局" in msg, msg
+    move({"department_ids": [world.dept]})
+    refused(env, "sy.reviewer", cid, "review", {"result": "maybe", "opinion": "同意"}, 400, "invalid_value",
+            "result")  # past the department check, to the body's
+    move({"department_id": world.dept, "department_ids": []})
     case = take(env, "sy.reviewer", cid, "review", {"result": "approved",
                                                      "opinion": "事实清楚，证据确凿，适用依据正确，程序合法"})
     assert case["review_state"] == "approved" and case["stage"] == "notified"
