@@ -56,9 +56,12 @@ export async function page(opts) {
   return p;
 }
 
-export async function shot(p, name) {
+// The whole page; opts are Playwright's screenshot options, e.g.
+// { fullPage: false } for the screen alone (a dialog stays where the screen
+// is) and { animations: 'disabled' } for one that is still fading in.
+export async function shot(p, name, opts = {}) {
   fs.mkdirSync(OUT, { recursive: true });
-  await p.screenshot({ path: path.join(OUT, name + '.png'), fullPage: true });
+  await p.screenshot({ path: path.join(OUT, name + '.png'), fullPage: true, ...opts });
 }
 
 // Signs in through the login form; with a one-time password, changes it
