@@ -147,7 +147,7 @@ static fz_err load_user(fz_db *db, int64_t id, fz_user *u, fz_error *err) {
               "I", id);
   if (!rc) rc = row(st, err);
   if (rc == FZ_NOTFOUND)
-    return fz_error_set(err, FZ_NOTFOUND, "id", "no user %lld", (long long)id);
+    return fz_error_set(err, FZ_NOTFOUND, "id", "账号 %lld 不存在 / no user %lld", (long long)id, (long long)id);
   if (rc) return rc;
   read_user(st, 0, u);
   fz_stmt_finalize(st);
@@ -196,8 +196,9 @@ static fz_err need(const fz_principal *by, fz_perm perm, fz_error *err) {
   if (by->cli || fz_role_can(by->scope.roles, perm)) return FZ_OK;
   return fz_error_set(
       err, FZ_FORBIDDEN, "",
-      "this account may not do that (it needs the %s permission)",
-      fz_perm_name(perm));
+      "此账号无权执行该操作（需要 %s 权限） / this account may not do that "
+        "(it needs the %s permission)",
+        fz_perm_name(perm), fz_perm_name(perm));
 }
 
 /* Loads a user whom by may administer with perm: FZ_FORBIDDEN without the
@@ -207,7 +208,7 @@ static fz_err admin_target(fz_db *db, const fz_principal *by, fz_perm perm,
   fz_err rc = need(by, perm, err);
   if (!rc) rc = load_user(db, id, u, err);
   if (!rc && !fz_scope_allows_region(&by->scope, u->region_prefix))
-    rc = fz_error_set(err, FZ_NOTFOUND, "id", "no user %lld", (long long)id);
+    rc = fz_error_set(err, FZ_NOTFOUND, "id", "账号 %lld 不存在 / no user %lld", (long long)id, (long long)id);
   return rc;
 }
 
@@ -234,15 +235,16 @@ static fz_err may_manage(const fz_principal *by, const fz_user *u,
 static fz_err name_check(const char *s, size_t max, const char *field,
                          fz_error *err) {
   if (!s || !*s)
-    return fz_error_set(err, FZ_MISSING, field, "%s is empty", field);
+    return fz_error_set(err, FZ_MISSING, field, "%s 不能为空 / %s is empty", field, field);
   size_t n = strlen(s);
   if (n > max)
-    return fz_error_set(err, FZ_INVALID, field, "%s is longer than %zu bytes",
-                        field, max);
+    return fz_error_set(err, FZ_INVALID, field, "%s 超过 %zu 字节 / %s is longer than %zu "
+                        "bytes", field, max, field, max);
   for (size_t i = 0; i < n; i++)
     if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
       return fz_error_set(err, FZ_INVALID, field,
-                          "%s may not hold control characters", field);
+                          "%s 不得含控制字符 / %s may not hold control "
+                        "characters", field, field);
   return FZ_OK;
 }
 
@@ -250,7 +252,7 @@ static fz_err name_check(const char *s, size_t max, const char *field,
 
 fz_err fz_username_check(const char *name, fz_error *err) {
   if (!name || !*name)
-    return fz_error_set(err, FZ_MISSING, "username", "a user name is required");
+    return fz_error_set(err, FZ_MISSING, "username", "请输入用户名 / a user name is required");
   size_t n = strlen(name);
   if (n < 3 || n > FZ_USERNAME_MAX || name[0] < 'a' || name[0] > 'z' ||
       strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789._-") != n)
@@ -290,7 +292,9 @@ fz_err fz_user_create(fz_db *db, const fz_principal *by, const fz_user_new *u,
                         "a secadmin, not at creation");
   if (!fz_scope_allows_region(&by->scope, region))
     return fz_error_set(err, FZ_FORBIDDEN, "region_prefix",
-                        "region %s lies outside your own (%s)",
+                        "区划 %s 不在本账号的区划 %s 之内 / region %s "
+                        "lies outside your own (%s)",
+                        region[0] ? region : "(全部)", by->scope.region_prefix,
                         region[0] ? region : "(all)", by->scope.region_prefix);
   if (!password_hash || !*password_hash)
     return fz_error_set(err, FZ_MISSING, "password", "no password hash");
@@ -301,8 +305,8 @@ fz_err fz_user_create(fz_db *db, const fz_principal *by, const fz_user_new *u,
   if (!rc) rc = row(st, err);
   if (!rc) {
     fz_stmt_finalize(st);
-    return fz_error_set(err, FZ_EXISTS, "username", "the user name %s is taken",
-                        u->username);
+    return fz_error_set(err, FZ_EXISTS, "username", "用户名 %s 已被占用 / the user name %s is "
+                        "taken", u->username, u->username);
   }
   if (rc != FZ_NOTFOUND) return rc;
   if ((rc = next_id(db, "users", id, err))) return rc;
@@ -416,8 +420,8 @@ fz_err fz_user_disable(fz_db *db, const fz_principal *by, int64_t id,
   if (!rc) rc = may_manage(by, &u, err);
   if (rc) return rc;
   if (u.disabled)
-    return fz_error_set(err, FZ_CONFLICT, "id", "user %s is already disabled",
-                        u.username);
+    return fz_error_set(err, FZ_CONFLICT, "id", "账号 %s 已停用 / user %s is already "
+                        "disabled", u.username, u.username);
   fz_stmt *st;
   rc = prepare(db, &st, err,
                "UPDATE users SET status = 'disabled' WHERE id = ?", "I", id);
@@ -453,10 +457,11 @@ fz_err fz_user_change_roles(fz_db *db, const fz_principal *by, int64_t id,
                             fz_roles add, fz_roles remove, int64_t now,
                             fz_roles *roles, fz_error *err) {
   if (!add && !remove)
-    return fz_error_set(err, FZ_MISSING, "add", "name roles to add or remove");
+    return fz_error_set(err, FZ_MISSING, "add", "请指定要增加或撤销的角色 / name roles to add or remove");
   if (add & remove)
     return fz_error_set(err, FZ_INVALID, "remove",
-                        "a role cannot be both added and removed");
+                        "同一角色不能既增加又撤销 / a role cannot be "
+                        "both added and removed");
   fz_user u;
   fz_err rc = admin_target(db, by, FZ_PERM_GRANT_ROLES, id, &u, err);
   if (rc) return rc;
@@ -481,7 +486,8 @@ fz_err fz_user_change_roles(fz_db *db, const fz_principal *by, int64_t id,
   if ((rc = fz_roles_check(next, err))) return rc;
   if (next == u.roles)
     return fz_error_set(err, FZ_CONFLICT, "roles",
-                        "user %s already has exactly these roles", u.username);
+                        "账号 %s 已恰好持有这些角色 / user %s already "
+                        "has exactly these roles", u.username, u.username);
   fz_stmt *st;
   rc = prepare(db, &st, err, "UPDATE users SET roles = ? WHERE id = ?", "II",
                (int64_t)next, id);
@@ -517,7 +523,8 @@ fz_err fz_user_change_password(fz_db *db, const fz_principal *by,
                                int64_t now, fz_error *err) {
   if (by->cli || by->token_id)
     return fz_error_set(err, FZ_FORBIDDEN, "",
-                        "a password is changed in a signed-in session");
+                        "修改密码须在登录后的会话中进行 / a password is "
+                        "changed in a signed-in session");
   if (!old_hash || !new_hash || !*new_hash)
     return fz_error_set(err, FZ_MISSING, "new_password", "no password hash");
   int64_t id = by->scope.user_id;
@@ -534,7 +541,8 @@ fz_err fz_user_change_password(fz_db *db, const fz_principal *by,
   if (rc) return rc;
   if (strcmp(stored, new_hash) != 0)
     return fz_error_set(err, FZ_CONFLICT, "old_password",
-                        "the password was changed meanwhile; sign in again");
+                        "密码已在此期间被修改，请重新登录 / the password "
+                        "was changed meanwhile; sign in again");
   fz_user u;
   if ((rc = end_sessions(db, id, keep, err)) ||
       (rc = load_user(db, id, &u, err)))
@@ -821,7 +829,7 @@ fz_err fz_session_end(fz_db *db, const fz_principal *by,
   if (!rc) rc = row(st, err);
   if (rc == FZ_NOTFOUND)
     return fz_error_set(err, FZ_UNAUTHORIZED, "",
-                        "the session has already ended");
+                        "会话已结束 / the session has already ended");
   if (rc) return rc;
   int64_t id = fz_stmt_column_int64(st, 0);
   fz_stmt_finalize(st);
@@ -844,18 +852,22 @@ fz_err fz_apitoken_issue(fz_db *db, const fz_principal *by, const char *name,
   token[0] = '\0';
   if (by->cli || by->token_id)
     return fz_error_set(err, FZ_FORBIDDEN, "",
-                        "API tokens are issued from a signed-in session");
+                        "API 令牌须在登录后的会话中签发 / API tokens are "
+                        "issued from a signed-in session");
   fz_err rc = name_check(name, FZ_TOKEN_NAME_MAX, "name", err);
   if (rc) return rc;
   if (!roles)
     return fz_error_set(err, FZ_MISSING, "roles",
-                        "a token needs at least one role");
+                        "令牌至少需要一个角色 / a token needs at least "
+                        "one role");
   if (roles & ~by->scope.roles)
     return fz_error_set(err, FZ_FORBIDDEN, "roles",
-                        "a token can only hold roles its creator holds");
+                        "令牌只能持有签发人自己持有的角色 / a token can "
+                        "only hold roles its creator holds");
   if (expires_at <= now)
     return fz_error_set(err, FZ_INVALID, "expires_in_days",
-                        "a token must expire in the future");
+                        "令牌的到期时间应晚于现在 / a token must expire "
+                        "in the future");
   unsigned char h[FZ_TOKEN_HASH_LEN];
   if (fz_token_new(FZ_TOKEN_API, token, FZ_TOKEN_SIZE) ||
       fz_token_hash(token, h))
@@ -884,7 +896,8 @@ fz_err fz_apitoken_issue(fz_db *db, const fz_principal *by, const char *name,
 
 static fz_err token_ended(fz_error *err) {
   return fz_error_set(err, FZ_UNAUTHORIZED, "",
-                      "the API token has been revoked or has expired");
+                      "API 令牌已被撤销或已过期 / the API token has "
+                        "been revoked or has expired");
 }
 
 fz_err fz_apitoken_find(fz_db *db, const char *token, int64_t now,
@@ -892,7 +905,7 @@ fz_err fz_apitoken_find(fz_db *db, const char *token, int64_t now,
   memset(out, 0, sizeof *out);
   unsigned char h[FZ_TOKEN_HASH_LEN];
   if (fz_token_check(token, FZ_TOKEN_API, NULL) || fz_token_hash(token, h))
-    return fz_error_set(err, FZ_UNAUTHORIZED, "", "not a valid API token");
+    return fz_error_set(err, FZ_UNAUTHORIZED, "", "不是有效的 API 令牌 / not a valid API token");
   fz_found f = {0};
   if (fz_found_get(db, FZ_FOUND_API, h, &f)) {
     if (f.expires_at <= now) return token_ended(err);
@@ -908,7 +921,7 @@ fz_err fz_apitoken_find(fz_db *db, const char *token, int64_t now,
               "H", h);
   if (!rc) rc = row(st, err);
   if (rc == FZ_NOTFOUND)
-    return fz_error_set(err, FZ_UNAUTHORIZED, "", "not a valid API token");
+    return fz_error_set(err, FZ_UNAUTHORIZED, "", "不是有效的 API 令牌 / not a valid API token");
   if (rc) return rc;
   int64_t id = fz_stmt_column_int64(st, 0);
   fz_roles roles = (fz_roles)fz_stmt_column_int64(st, 1);
@@ -950,8 +963,8 @@ fz_err fz_apitoken_get(fz_db *db, const fz_principal *by, int64_t id,
     fz_stmt_finalize(st);
   }
   return visible ? FZ_OK
-                 : fz_error_set(err, FZ_NOTFOUND, "id", "no token %lld",
-                                (long long)id);
+                 : fz_error_set(err, FZ_NOTFOUND, "id", "令牌 %lld 不存在 / no token %lld",
+                          (long long)id, (long long)id);
 }
 
 fz_err fz_apitoken_list(fz_db *db, const fz_principal *by,
@@ -988,8 +1001,8 @@ fz_err fz_apitoken_revoke(fz_db *db, const fz_principal *by, int64_t id,
   fz_err rc = fz_apitoken_get(db, by, id, &t, err);
   if (rc) return rc;
   if (t.revoked_at)
-    return fz_error_set(err, FZ_CONFLICT, "id", "token %lld is already revoked",
-                        (long long)id);
+    return fz_error_set(err, FZ_CONFLICT, "id", "令牌 %lld 已撤销 / token %lld is already "
+                        "revoked", (long long)id, (long long)id);
   fz_stmt *st;
   rc =
       prepare(db, &st, err, "UPDATE api_tokens SET revoked_at = ? WHERE id = ?",

@@ -48,28 +48,35 @@ static int digits(const char *s, int n) {
 fz_err fz_date_parse_n(const char *s, size_t len, fz_date *out,
                        fz_error *err) {
   char q[40];
-  if (!s) return fz_error_set(err, FZ_PARSE, "date", "date is missing");
+  if (!s)
+    return fz_error_set(err, FZ_PARSE, "date", "缺少日期 / date is missing");
+  quote(s, len, q);
   if (len != 10 || s[4] != '-' || s[7] != '-')
     return fz_error_set(err, FZ_PARSE, "date",
-                        "\"%s\" is not a date of the form YYYY-MM-DD",
-                        quote(s, len, q));
+                        "\"%s\" 不是 YYYY-MM-DD 格式的日期 / \"%s\" is not "
+                        "a date of the form YYYY-MM-DD", q, q);
   int y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
   if (y < 0 || m < 0 || d < 0)
     return fz_error_set(err, FZ_PARSE, "date",
-                        "\"%s\" is not a date of the form YYYY-MM-DD "
-                        "(digits only)",
-                        quote(s, len, q));
+                        "\"%s\" 不是 YYYY-MM-DD 格式的日期（只用数字） / "
+                        "\"%s\" is not a date of the form YYYY-MM-DD (digits "
+                        "only)", q, q);
   if (y < FZ_DATE_MIN_YEAR || y > FZ_DATE_MAX_YEAR)
     return fz_error_set(err, FZ_RANGE, "date",
-                        "year %d in \"%s\" is outside %d-%d", y,
-                        quote(s, len, q), FZ_DATE_MIN_YEAR, FZ_DATE_MAX_YEAR);
+                        "\"%s\" 的年份 %d 不在 %d 至 %d 之间 / year %d in "
+                        "\"%s\" is outside %d-%d", q, y, FZ_DATE_MIN_YEAR,
+                        FZ_DATE_MAX_YEAR, y, q, FZ_DATE_MIN_YEAR,
+                        FZ_DATE_MAX_YEAR);
   if (m < 1 || m > 12)
     return fz_error_set(err, FZ_INVALID, "date",
-                        "\"%s\" has no month %02d", quote(s, len, q), m);
+                        "\"%s\" 中没有 %02d 月 / \"%s\" has no month %02d",
+                        q, m, q, m);
   if (d < 1 || d > fz_date_month_days(y, m))
     return fz_error_set(err, FZ_INVALID, "date",
-                        "\"%s\" does not exist: %04d-%02d has %d days",
-                        quote(s, len, q), y, m, fz_date_month_days(y, m));
+                        "\"%s\" 不存在：%04d-%02d 只有 %d 天 / \"%s\" does "
+                        "not exist: %04d-%02d has %d days", q, y, m,
+                        fz_date_month_days(y, m), q, y, m,
+                        fz_date_month_days(y, m));
   out->y = y;
   out->m = m;
   out->d = d;
@@ -146,8 +153,8 @@ fz_err fz_date_add_days(fz_date d, long n, fz_date *out, fz_error *err) {
   /* The supported range spans about 110 000 days; anything beyond that
    * cannot land inside it and must not overflow the arithmetic. */
   if (!fz_date_valid(d.y, d.m, d.d))
-    return fz_error_set(err, FZ_INVALID, "date", "%s is not a valid date",
-                        fz_date_format(d, buf));
+    return fz_error_set(err, FZ_INVALID, "date", "%s 不是有效日期 / %s is not "
+                        "a valid date", fz_date_format(d, buf), buf);
   if (n > 200000 || n < -200000)
     return fz_error_set(err, FZ_RANGE, "days",
                         "%ld days from %s leaves the years %d-%d", n,

@@ -79,36 +79,44 @@ int id_birth_date(const char *s, fz_id_date today, fz_id_date *d, char *why,
   int y = digits(s, 4), m = y < 0 ? -1 : digits(s + 4, 2),
       dd = m < 0 ? -1 : digits(s + 6, 2);
   if (dd < 0) {
-    snprintf(why, size, "birth date: positions 7-14 must be digits");
+    snprintf(why, size, "出生日期（第 7 至 14 位）应为数字 / birth date: "
+             "positions 7-14 must be digits");
     return -1;
   }
-  const char *at = "(positions 7-14)";
   if (m < 1 || m > 12) {
-    snprintf(why, size, "birth date: month %02d in %.8s %s does not exist", m,
-             s, at);
+    snprintf(why, size, "出生日期 %.8s（第 7 至 14 位）中没有 %02d 月 / birth "
+             "date: month %02d in %.8s (positions 7-14) does not exist", s, m,
+             m, s);
     return -1;
   }
   if (dd < 1 || dd > fz_date_month_days(y, m)) {
     if (m == 2 && dd == 29)
       snprintf(why, size,
-               "birth date: day 29 in %.8s %s does not exist: %04d is not a "
-               "leap year",
-               s, at, y);
+               "出生日期 %.8s（第 7 至 14 位）不存在：%04d 年不是闰年 / birth "
+               "date: day 29 in %.8s (positions 7-14) does not exist: %04d is "
+               "not a leap year",
+               s, y, s, y);
     else
       snprintf(why, size,
-               "birth date: day %02d in %.8s %s does not exist: month %02d "
-               "has %d days",
-               dd, s, at, m, fz_date_month_days(y, m));
+               "出生日期 %.8s（第 7 至 14 位）不存在：%02d 月只有 %d 天 / "
+               "birth date: day %02d in %.8s (positions 7-14) does not "
+               "exist: month %02d has %d days",
+               s, m, fz_date_month_days(y, m), dd, s, m,
+               fz_date_month_days(y, m));
     return -1;
   }
   if (y < 1900) {
-    snprintf(why, size, "birth date: %.8s %s is before 1900-01-01", s, at);
+    snprintf(why, size, "出生日期 %.8s（第 7 至 14 位）早于 1900-01-01 / birth "
+             "date: %.8s (positions 7-14) is before 1900-01-01", s, s);
     return -1;
   }
   long ymd = y * 10000L + m * 100 + dd;
   if (ymd > today.year * 10000L + today.month * 100 + today.day) {
-    snprintf(why, size, "birth date: %.8s %s is after today, %04d-%02d-%02d",
-             s, at, today.year, today.month, today.day);
+    snprintf(why, size, "出生日期 %.8s（第 7 至 14 位）晚于今天 "
+             "%04d-%02d-%02d / birth date: %.8s (positions 7-14) is after "
+             "today, %04d-%02d-%02d",
+             s, today.year, today.month, today.day, s, today.year,
+             today.month, today.day);
     return -1;
   }
   if (d) *d = (fz_id_date){y, m, dd};
@@ -124,21 +132,25 @@ fz_err fz_resident_validate(const char *code, fz_id_date today,
   size_t chars = id_begin(r, FZ_ID_RESIDENT, code);
   const char *s = r->code;
   if (chars != FZ_ID_LEN)
-    return id_fail(r, "length: got %zu characters, need 18", chars);
+    return id_fail(r, "长度为 %zu 个字符，应为 18 位 / length: got %zu "
+                   "characters, need 18", chars, chars);
 
   size_t bad = id_first_bad(s, resident_char_ok);
   if (bad) {
     char what[32];
     id_describe(s, bad, what, sizeof what);
-    return id_fail(r, "character: position %zu is %s; %s", bad, what,
-                   bad == FZ_ID_LEN ? "position 18 must be a digit or X"
-                                    : "positions 1-17 must be digits");
+    int last = bad == FZ_ID_LEN;
+    return id_fail(r, "第 %zu 位为 %s，%s / character: position %zu is %s; %s",
+                   bad, what, last ? "第 18 位应为数字或 X" : "第 1 至 17 位应为数字",
+                   bad, what,
+                   last ? "position 18 must be a digit or X"
+                        : "positions 1-17 must be digits");
   }
   /* GB 11643-1999 §5: 地址码 (1–6), 出生日期码 (7–14), 顺序码 (15–17),
    * 校验码 (18). */
   id_set_region(r, s);
   fz_id_date birth;
-  char why[160];
+  char why[320];
   if (id_birth_date(s + 6, today, &birth, why, sizeof why))
     return id_fail(r, "%s", why);
 
@@ -147,8 +159,9 @@ fz_err fz_resident_validate(const char *code, fz_id_date today,
   body[17] = '\0';
   char want = fz_resident_check_char(body);
   if (s[17] != want)
-    return id_fail(r, "checksum: got '%c', expected '%c' (position 18)",
-                   s[17], want);
+    return id_fail(r, "校验码错误：第 18 位为 '%c'，应为 '%c' / checksum: got "
+                   "'%c', expected '%c' (position 18)", s[17], want, s[17],
+                   want);
   r->valid = 1;
   r->birth = birth;
   /* GB 11643-1999 §5.3: the 顺序码 is odd for men, even for women. */

@@ -122,7 +122,8 @@ fz_err fz_uscc_validate(const char *code, fz_id_result *r) {
   size_t chars = id_begin(r, FZ_ID_USCC, code);
   const char *s = r->code;
   if (chars != FZ_ID_LEN)
-    return id_fail(r, "length: got %zu characters, need 18", chars);
+    return id_fail(r, "长度为 %zu 个字符，应为 18 位 / length: got %zu "
+                   "characters, need 18", chars, chars);
 
   size_t bad = id_first_bad(s, uscc_char_ok);
   if (bad) {
@@ -130,13 +131,15 @@ fz_err fz_uscc_validate(const char *code, fz_id_result *r) {
     id_describe(s, bad, what, sizeof what);
     if (strlen(s) == FZ_ID_LEN && strchr("IOZSV", s[bad - 1]))
       return id_fail(r,
-                     "character: position %zu is %s; the letters I, O, Z, S "
-                     "and V are not used (GB 32100-2015)",
-                     bad, what);
+                     "第 %zu 位为 %s，不使用字母 I、O、Z、S、V（GB "
+                     "32100-2015） / character: position %zu is %s; the "
+                     "letters I, O, Z, S and V are not used (GB 32100-2015)",
+                     bad, what, bad, what);
     return id_fail(r,
-                   "character: position %zu is %s; allowed are 0-9 and A-Z "
-                   "except I, O, Z, S, V",
-                   bad, what);
+                   "第 %zu 位为 %s，只可为数字和除 I、O、Z、S、V 以外的大写"
+                   "字母 / character: position %zu is %s; allowed are 0-9 and "
+                   "A-Z except I, O, Z, S, V",
+                   bad, what, bad, what);
   }
   id_set_region(r, s + 2);
 
@@ -145,8 +148,9 @@ fz_err fz_uscc_validate(const char *code, fz_id_result *r) {
   body[17] = '\0';
   char want = fz_uscc_check_char(body);
   if (s[17] != want)
-    return id_fail(r, "checksum: got '%c', expected '%c' (position 18)",
-                   s[17], want);
+    return id_fail(r, "校验码错误：第 18 位为 '%c'，应为 '%c' / checksum: got "
+                   "'%c', expected '%c' (position 18)", s[17], want, s[17],
+                   want);
 
   /* GB 32100-2015 §4.3: positions 9–17 are the 主体标识码, a 组织机构代码
    * whose last character is its own GB 11714 check. */
@@ -156,9 +160,10 @@ fz_err fz_uscc_validate(const char *code, fz_id_result *r) {
   want = fz_orgcode_check_char(org);
   if (s[16] != want)
     return id_fail(r,
-                   "organization code check (GB 11714, positions 9-17): got "
-                   "'%c', expected '%c' (position 17)",
-                   s[16], want);
+                   "组织机构代码（第 9 至 17 位，GB 11714）校验错误：第 17 位为 "
+                   "'%c'，应为 '%c' / organization code check (GB 11714, "
+                   "positions 9-17): got '%c', expected '%c' (position 17)",
+                   s[16], want, s[16], want);
   r->valid = 1;
   return FZ_OK;
 }

@@ -108,14 +108,16 @@ static int body_rec(fz_req *r, fz_reg_kind kind, fz_rec *rec) {
       s = json_string_value(v);
     }
     if (!s) {
-      static const char *const want[] = {
-          [FZ_F_INT] = "an integer", [FZ_F_BOOL] = "true or false",
-          [FZ_F_TAGS] = "an array of strings",
-          [FZ_F_IDS] = "an array of integer ids"};
-      const char *w = (size_t)f->type < sizeof want / sizeof want[0] &&
-                              want[f->type] ? want[f->type] : "a string";
-      fz_reply_error(r, 400, FZ_TYPE, key, "%s 类型错误，应为 %s / %s must be "
-                     "%s", f->label, w, key, w);
+      static const char *const want[][2] = {
+          [FZ_F_INT] = {"整数", "an integer"},
+          [FZ_F_BOOL] = {"true 或 false", "true or false"},
+          [FZ_F_TAGS] = {"字符串数组", "an array of strings"},
+          [FZ_F_IDS] = {"ID（整数）的数组", "an array of integer ids"}};
+      int known = (size_t)f->type < sizeof want / sizeof want[0] &&
+                  want[f->type][0];
+      fz_reply_error(r, 400, FZ_TYPE, key, "%s 类型错误，应为%s / %s must be "
+                     "%s", f->label, known ? want[f->type][0] : "字符串", key,
+                     known ? want[f->type][1] : "a string");
       return 0;
     }
     if (s == buf) s = fz_arena_strndup(fz_req_arena(r), buf, strlen(buf));
