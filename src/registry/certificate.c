@@ -103,10 +103,10 @@ fz_err fz_reg_certificate(fz_db *db, const char *cert_no, const char *today,
         fz_stmt_column_text(st, 3), fz_stmt_column_text(st, 1),
         fz_stmt_column_text(st, 2), (int)fz_stmt_column_int64(st, 4), today);
     *out = json_pack(
-        "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "cert_no",
+        "{s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:b}", "cert_no",
         cert_no, "name", masked, "department", fz_stmt_column_text(st, 5),
         "region_code", fz_stmt_column_text(st, 6), "areas",
-        fz_stmt_column_text(st, 7), "valid_from", fz_stmt_column_text(st, 1),
+        fz_reg_tags_json(fz_stmt_column_text(st, 7)), "valid_from", fz_stmt_column_text(st, 1),
         "valid_to", fz_stmt_column_text(st, 2), "state",
         fz_cert_state_name(s), "label", fz_cert_state_label(s), "valid",
         s == FZ_CERT_VALID);

@@ -74,6 +74,10 @@ struct fz_rkind {
 /* The index of k's FZ_F_IDS field, or -1. */
 int fz_reg_link_idx(const fz_rkind *k);
 
+/* An FZ_F_TAGS value ("食品安全;广告") as a JSON array of its tags, empty
+ * for an empty or NULL value; NULL when out of memory. */
+json_t *fz_reg_tags_json(const char *v);
+
 /* The next id of an FZ_F_IDS value ("3;5;9") at *p into *id, *p moved past
  * it and its ';': 1, or 0 at the end (or at anything that is no id). */
 int fz_reg_ids_next(const char **p, long long *id);

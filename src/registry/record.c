@@ -243,6 +243,17 @@ static fz_err scope_allows(fz_db *db, const fz_principal *by,
 
 /* ---- Ledger ----------------------------------------------------------------- */
 
+json_t *fz_reg_tags_json(const char *v) {
+  json_t *a = json_array();
+  const char *p = v ? v : "";
+  while (a && *p) {
+    size_t n = strcspn(p, ";");
+    json_array_append_new(a, json_stringn(p, n));
+    p += n + (p[n] == ';');
+  }
+  return a;
+}
+
 /* The value of field i as the ledger and the portal may show it: a
  * person's name masked, an ID number already masked. */
 static json_t *shown(const fz_rfield *f, const char *v, int mask) {
@@ -258,16 +269,7 @@ static json_t *shown(const fz_rfield *f, const char *v, int mask) {
   if (!v || !*v) return json_null();
   if (f->type == FZ_F_INT) return json_integer(strtoll(v, NULL, 10));
   if (f->type == FZ_F_BOOL) return json_boolean(strcmp(v, "1") == 0);
-  if (f->type == FZ_F_TAGS) {
-    json_t *a = json_array();
-    const char *p = v;
-    while (a && *p) {
-      size_t n = strcspn(p, ";");
-      json_array_append_new(a, json_stringn(p, n));
-      p += n + (p[n] == ';');
-    }
-    return a;
-  }
+  if (f->type == FZ_F_TAGS) return fz_reg_tags_json(v);
   if (f->type == FZ_F_RESIDENT && !strchr(v, '*')) {
     /* A value on its way in (a creation's event): never shown whole. */
     char m[32];

@@ -242,7 +242,9 @@ def test_public_certificate_lookup_tells_the_cases_apart(env, world):
     ok = look("21010001").json()
     assert ok["state"] == "valid" and ok["valid"] is True and ok["name"] == "王*国"
     assert ok["department"] == "沈阳市市场监督管理局" and "id_number" not in str(ok)
-    assert look("21010002").json()["state"] == "expired"
+    assert ok["areas"] == world.officer["areas"] == ["食品安全", "广告"]
+    expired = look("21010002").json()
+    assert expired["state"] == "expired" and isinstance(expired["areas"], list)
     assert look("21020003").json()["state"] == "revoked"
     error_of(look("99999999"), 404, "not_found", "cert_no")
     # Suspending a certificate shows at once.
