@@ -481,8 +481,9 @@ static fz_err step_review(step_ctx *x, fz_error *err) {
     /* Bit 1: qualified; bit 2: serves the case's department. */
     fz_buf sql;
     fz_buf_init(&sql, 1024);
-    fz_buf_puts(&sql, "SELECT (o.legal_qualification <> 0) + 2 * (SELECT "
-                "COUNT(*) FROM officers m WHERE m.id = o.id");
+    fz_buf_puts(&sql, "SELECT CASE WHEN o.legal_qualification <> 0 THEN 1 "
+                "ELSE 0 END + 2 * (SELECT COUNT(*) FROM officers m WHERE m.id "
+                "= o.id");
     fz_reg_officer_in_sql(&sql, "m", &x->c.department_id, 1);
     fz_buf_puts(&sql, ") FROM officers o WHERE o.id = ?");
     const int64_t args[] = {x->officer};
