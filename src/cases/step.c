@@ -478,22 +478,25 @@ static fz_err step_review(step_ctx *x, fz_error *err) {
                         "进行法制审核（《中华人民共和国行政处罚法》第五十八条）/ "
                         "a handler may not review his own case (Art. 58)");
   if (!x->by->cli) {
-    /* Bit 1: qualified; bit 2: serves the case's department. */
+    /* His qualification, and whether he serves the case's department. */
     fz_buf sql;
     fz_buf_init(&sql, 1024);
-    fz_buf_puts(&sql, "SELECT CASE WHEN o.legal_qualification <> 0 THEN 1 "
-                "ELSE 0 END + 2 * (SELECT COUNT(*) FROM officers m WHERE m.id "
-                "= o.id");
+    fz_buf_puts(&sql, "SELECT o.legal_qualification, (SELECT COUNT(*) FROM "
+                "officers m WHERE m.id = o.id");
     fz_reg_officer_in_sql(&sql, "m", &x->c.department_id, 1);
     fz_buf_puts(&sql, ") FROM officers o WHERE o.id = ?");
-    const int64_t args[] = {x->officer};
-    int64_t found = 0;
+    fz_stmt *st = NULL;
     fz_err rc = sql.err ? fz_error_set(err, sql.err, "", NULL)
-                        : fz_query_int(x->db, sql.data, args, 1, 0, &found,
-                                       err);
+                        : fz_db_prepare(x->db, sql.data, &st, err);
     fz_buf_free(&sql);
     if (rc) return rc;
-    if (!(found & 2))
+    fz_stmt_bind_int64(st, 1, x->officer);
+    int r = fz_stmt_step(st, err);
+    int qualified = r == FZ_STEP_ROW && fz_stmt_column_int64(st, 0) != 0;
+    int serves = r == FZ_STEP_ROW && fz_stmt_column_int64(st, 1) > 0;
+    fz_stmt_finalize(st);
+    if (r != FZ_STEP_ROW && r != FZ_STEP_DONE) return (fz_err)r;
+    if (!serves)
       return fz_error_set(err, FZ_CONFLICT, "reviewer", "法制审核由作出决定的"
                           "行政机关（%s）的法制审核人员进行，本账号的执法人员不属"
                           "于该执法主体（《中华人民共和国行政处罚法》第五十八条）/ "
@@ -501,7 +504,7 @@ static fz_err step_review(step_ctx *x, fz_error *err) {
                           "%lld, the agency that decides (Art. 58)",
                           x->c.department_name,
                           (long long)x->c.department_id);
-    if (!(found & 1))
+    if (!qualified)
       return fz_error_set(err, FZ_CONFLICT, "reviewer", "初次从事行政处罚决定法"
                           "制审核的人员应当通过国家统一法律职业资格考试取得法律职"
                           "业资格（《中华人民共和国行政处罚法》第五十八条第二款）"

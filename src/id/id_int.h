@@ -31,6 +31,12 @@ void id_describe(const char *s, size_t pos, char *buf, size_t size);
 fz_err id_fail(fz_id_result *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* id_fail for a code that is not 18 characters long, and for a check
+ * character (position 18) that is got where want was computed: the two
+ * refusals both kinds of code share. */
+fz_err id_fail_length(fz_id_result *r, size_t chars);
+fz_err id_fail_checksum(fz_id_result *r, char got, char want);
+
 /* If s[0..5] are digits, fills r->region_code, region_name and region_exact
  * from the built-in table (region.c). */
 void id_set_region(fz_id_result *r, const char *s);

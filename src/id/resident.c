@@ -132,8 +132,7 @@ fz_err fz_resident_validate(const char *code, fz_id_date today,
   size_t chars = id_begin(r, FZ_ID_RESIDENT, code);
   const char *s = r->code;
   if (chars != FZ_ID_LEN)
-    return id_fail(r, "长度为 %zu 个字符，应为 18 位 / length: got %zu "
-                   "characters, need 18", chars, chars);
+    return id_fail_length(r, chars);
 
   size_t bad = id_first_bad(s, resident_char_ok);
   if (bad) {
@@ -159,9 +158,7 @@ fz_err fz_resident_validate(const char *code, fz_id_date today,
   body[17] = '\0';
   char want = fz_resident_check_char(body);
   if (s[17] != want)
-    return id_fail(r, "校验码错误：第 18 位为 '%c'，应为 '%c' / checksum: got "
-                   "'%c', expected '%c' (position 18)", s[17], want, s[17],
-                   want);
+    return id_fail_checksum(r, s[17], want);
   r->valid = 1;
   r->birth = birth;
   /* GB 11643-1999 §5.3: the 顺序码 is odd for men, even for women. */

@@ -102,6 +102,16 @@ void id_describe(const char *s, size_t pos, char *buf, size_t size) {
     snprintf(buf, size, "'%.*s'", (int)n, s + i);
 }
 
+fz_err id_fail_length(fz_id_result *r, size_t chars) {
+  return id_fail(r, "长度为 %zu 个字符，应为 18 位 / length: got %zu "
+                 "characters, need 18", chars, chars);
+}
+
+fz_err id_fail_checksum(fz_id_result *r, char got, char want) {
+  return id_fail(r, "校验码错误：第 18 位为 '%c'，应为 '%c' / checksum: got "
+                 "'%c', expected '%c' (position 18)", got, want, got, want);
+}
+
 fz_err id_fail(fz_id_result *r, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
@@ -122,8 +132,7 @@ fz_err fz_uscc_validate(const char *code, fz_id_result *r) {
   size_t chars = id_begin(r, FZ_ID_USCC, code);
   const char *s = r->code;
   if (chars != FZ_ID_LEN)
-    return id_fail(r, "长度为 %zu 个字符，应为 18 位 / length: got %zu "
-                   "characters, need 18", chars, chars);
+    return id_fail_length(r, chars);
 
   size_t bad = id_first_bad(s, uscc_char_ok);
   if (bad) {
@@ -148,9 +157,7 @@ fz_err fz_uscc_validate(const char *code, fz_id_result *r) {
   body[17] = '\0';
   char want = fz_uscc_check_char(body);
   if (s[17] != want)
-    return id_fail(r, "校验码错误：第 18 位为 '%c'，应为 '%c' / checksum: got "
-                   "'%c', expected '%c' (position 18)", s[17], want, s[17],
-                   want);
+    return id_fail_checksum(r, s[17], want);
 
   /* GB 32100-2015 §4.3: positions 9–17 are the 主体标识码, a 组织机构代码
    * whose last character is its own GB 11714 check. */

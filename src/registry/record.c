@@ -344,11 +344,11 @@ fz_err fz_rec_normalise(const fz_rkind *k, const fz_rec *in, int creating,
 }
 
 /* Binds value v of field f at *idx (advancing it; an ID number takes three
- * parameters: sealed, index, masked). */
-/* ref: v stays where it is until the statement is reset (see
- * fz_stmt_bind_text_ref). */
+ * parameters: sealed, index, masked).  Text is read where v lies (see
+ * fz_stmt_bind_text_ref): the callers keep it until the statement is
+ * reset. */
 static fz_err bind_value(fz_stmt *st, const fz_rkind *k, size_t i,
-                         const char *v, int ref, int *idx, fz_error *err) {
+                         const char *v, int *idx, fz_error *err) {
   const fz_rfield *f = &k->fields[i];
   int empty = !v || !*v;
   if (f->type == FZ_F_IDS) return FZ_OK; /* in the link table: link_write */
@@ -380,10 +380,8 @@ static fz_err bind_value(fz_stmt *st, const fz_rkind *k, size_t i,
     else fz_stmt_bind_int64(st, (*idx)++, strtoll(v, NULL, 10));
   } else if (empty && (f->flags & FZ_FF_KEY)) {
     fz_stmt_bind_null(st, (*idx)++); /* no certificate: no number */
-  } else if (ref) {
-    fz_stmt_bind_text_ref(st, (*idx)++, v ? v : "", -1);
   } else {
-    fz_stmt_bind_text(st, (*idx)++, v ? v : "", -1);
+    fz_stmt_bind_text_ref(st, (*idx)++, v ? v : "", -1);
   }
   return FZ_OK;
 }
@@ -511,7 +509,7 @@ fz_err fz_rec_insert_run(fz_db *db, fz_stmt *st, const fz_rkind *k,
   int idx = 1;
   fz_err rc = fz_stmt_bind_int64(st, idx++, id);
   for (size_t i = 0; i < k->nfields && !rc; i++)
-    rc = bind_value(st, k, i, v[i], 1, &idx, err);
+    rc = bind_value(st, k, i, v[i], &idx, err);
   if (!rc) {
     fz_stmt_bind_int64(st, idx++, now);
     fz_stmt_bind_int64(st, idx++, now);
@@ -887,7 +885,7 @@ fz_err fz_reg_update(fz_db *db, const fz_principal *by, fz_reg_kind kind,
     fz_stmt_bind_int64(st, idx++, now);
     for (size_t i = 0; i < k->nfields && !rc; i++)
       if (merged[i] != old->v[i])
-        rc = bind_value(st, k, i, merged[i], 0, &idx, err);
+        rc = bind_value(st, k, i, merged[i], &idx, err);
     fz_stmt_bind_int64(st, idx, id);
     int r = rc ? FZ_STEP_DONE : fz_stmt_step(st, err);
     if (!rc && r != FZ_STEP_DONE) rc = (fz_err)r;
